@@ -1,0 +1,159 @@
+"""Every naming, tagging and limit convention of Plinth, in one place.
+
+Components, policies and tools import from here; nothing else spells a tag key, a label
+name or a provider length limit. Functions here are pure and covered by property tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Mapping
+
+# --- Pulumi type tokens --------------------------------------------------------------------
+PACKAGE = "plinth"
+
+
+def type_token(class_name: str) -> str:
+    """Type token of a Plinth component: ``plinth:index:<ClassName>`` (DESIGN example 2)."""
+    return f"{PACKAGE}:index:{class_name}"
+
+
+# --- Labels and tags -----------------------------------------------------------------------
+# Kubernetes recommended labels: https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/
+LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
+LABEL_PART_OF = "app.kubernetes.io/part-of"
+# Plinth's own label keys (prefix owned by the project).
+LABEL_PREFIX = "plinth.dev"
+LABEL_TENANT = f"{LABEL_PREFIX}/tenant"
+LABEL_TIER = f"{LABEL_PREFIX}/tier"
+LABEL_ENVIRONMENT = f"{LABEL_PREFIX}/environment"
+LABEL_COST_CENTER = f"{LABEL_PREFIX}/cost-center"
+LABEL_COMPLIANCE = f"{LABEL_PREFIX}/compliance"  # dot-joined, e.g. "gdpr.soc2"
+LABEL_DATA_RESIDENCY = f"{LABEL_PREFIX}/data-residency"
+
+# Cloud tag keys (AWS and Azure accept these; GCP labels are normalised by gcp_labels()).
+TAG_MANAGED_BY = "managed-by"
+TAG_STACK = "plinth-stack"
+TAG_ENVIRONMENT = "environment"
+TAG_TENANT = "tenant"
+TAG_TIER = "tier"
+TAG_COST_CENTER = "cost-center"
+TAG_COMPLIANCE = "compliance"
+TAG_DATA_RESIDENCY = "data-residency"
+MANAGED_BY_VALUE = "plinth"
+
+#: Tags every taggable cloud resource must carry (the required-tags policy checks these).
+REQUIRED_TAGS: tuple[str, ...] = (TAG_MANAGED_BY, TAG_ENVIRONMENT)
+#: Additionally required on resources that belong to a tenant.
+REQUIRED_TENANT_TAGS: tuple[str, ...] = (TAG_TENANT, TAG_COST_CENTER)
+
+
+def tags(base: Mapping[str, str] | None = None, /, **extra: str) -> dict[str, str]:
+    """Merge tag sets left to right; later (user-given) values win, ``None`` values are dropped.
+
+    ``tags({"a": "1"}, a="2") == {"a": "2"}`` - user tags always override defaults.
+    Keyword names use ``_`` where tag keys use ``-`` (``cost_center`` -> ``cost-center``).
+    """
+    merged: dict[str, str] = {}
+    for source in (base or {}), {k.replace("_", "-"): v for k, v in extra.items()}:
+        for key, value in source.items():
+            if value is None:
+                continue
+            merged[str(key)] = str(value)
+    return merged
+
+
+# GCP labels: keys and values <= 63 chars, lowercase letters, digits, '_' and '-'; keys start
+# with a letter. https://cloud.google.com/resource-manager/docs/labels-overview#requirements
+GCP_LABEL_MAX = 63
+_GCP_LABEL_BAD = re.compile(r"[^a-z0-9_-]")
+
+
+def gcp_label_value(value: str) -> str:
+    return _GCP_LABEL_BAD.sub("_", value.lower())[:GCP_LABEL_MAX]
+
+
+def gcp_labels(source: Mapping[str, str]) -> dict[str, str]:
+    """Normalise a tag map into valid GCP labels (keys and values)."""
+    out: dict[str, str] = {}
+    for key, value in source.items():
+        k = gcp_label_value(key)
+        if not k or not k[0].isalpha():
+            k = ("l" + k)[:GCP_LABEL_MAX]
+        out[k] = gcp_label_value(value)
+    return out
+
+
+# --- Identifiers and names -----------------------------------------------------------------
+#: Tenant ids: DNS-1123 label, short enough to leave room for prefixes/suffixes in every
+#: provider's limit below.
+TENANT_ID_PATTERN = r"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$"
+TENANT_ID_MAX = 20
+
+# Kubernetes: DNS-1123 label, 63 chars.
+# https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+K8S_NAME_MAX = 63
+# S3 bucket names: 3-63 chars, lowercase, digits, '-', '.'.
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+S3_BUCKET_MAX = 63
+# GCS bucket names: 3-63 chars (without dots). https://cloud.google.com/storage/docs/buckets#naming
+GCS_BUCKET_MAX = 63
+# Azure storage account: 3-24 chars, lowercase letters and digits only.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage
+AZURE_STORAGE_MAX = 24
+# Azure Key Vault: 3-24 chars, alphanumerics and hyphens, starts with a letter.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftkeyvault
+AZURE_KEYVAULT_MAX = 24
+# IAM role names: 64 chars. https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+AWS_IAM_ROLE_MAX = 64
+# GCP service account id: 6-30 chars, [a-z][a-z0-9-]*[a-z0-9].
+# https://cloud.google.com/iam/docs/service-accounts-create#creating
+GCP_SERVICE_ACCOUNT_MAX = 30
+# GCP KMS key ring / key ids: up to 63 chars [a-zA-Z0-9_-].
+GCP_KMS_MAX = 63
+# Azure resource group: up to 90 chars.
+AZURE_RESOURCE_GROUP_MAX = 90
+
+
+def short_hash(*parts: str, length: int = 6) -> str:
+    """Deterministic lowercase hex digest of the parts; stable across runs and machines."""
+    digest = hashlib.sha256("/".join(parts).encode()).hexdigest()
+    return digest[:length]
+
+
+def physical_name(*parts: str, max_len: int, sep: str = "-", alnum_only: bool = False) -> str:
+    """A provider-safe physical name from parts, unique and stable.
+
+    Lowercases, joins with ``sep`` and, when the result is too long, truncates and appends a
+    hash of the full name so two long names never collide. ``alnum_only`` drops every
+    non-alphanumeric character (Azure storage accounts).
+    """
+    raw = sep.join(p for p in parts if p).lower()
+    if alnum_only:
+        cleaned = re.sub(r"[^a-z0-9]", "", raw)
+        sep = ""
+    else:
+        cleaned = re.sub(r"[^a-z0-9-]", "-", raw).strip("-")
+        cleaned = re.sub(r"-{2,}", "-", cleaned)
+    if len(cleaned) <= max_len:
+        return cleaned
+    suffix = short_hash(raw)
+    keep = max_len - len(suffix) - len(sep)
+    head = cleaned[:keep].rstrip("-")
+    return f"{head}{sep}{suffix}"
+
+
+def namespace_name(tenant_id: str) -> str:
+    """Kubernetes namespace of a tenant."""
+    return physical_name("tenant", tenant_id, max_len=K8S_NAME_MAX)
+
+
+def workload_service_account(tenant_id: str) -> str:
+    """Name of the tenant's workload Kubernetes ServiceAccount (in its namespace)."""
+    return "workload"
+
+
+# --- Namespaces the platform itself owns --------------------------------------------------
+MONITORING_NAMESPACE = "monitoring"
+INGRESS_NAMESPACE = "ingress-nginx"
