@@ -1,0 +1,518 @@
+"""The offline engine: run a Pulumi program under the SDK's mock engine and record what it registers.
+
+``plinth preview`` and the test harness both use this module. The program runs exactly as the
+Pulumi language host would run it (``run_in_stack`` over ``__main__.py``), but the resource
+monitor is a :class:`RecordingMonitor` (a subclass of the SDK's ``MockMonitor``) that keeps every
+RegisterResource request. With ``preview=True`` computed outputs stay unknown, as in a real
+``pulumi preview``.
+
+The recorded plan renders to the same JSON shape as ``pulumi preview --json`` (see
+:meth:`Plan.to_json`); every renderer and the policy gate consume that one shape.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import runpy
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+import pulumi
+import pulumi.runtime
+from google.protobuf import json_format
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc, settings as _settings
+from pulumi.runtime.proto import engine_pb2
+from pulumi.runtime.stack import run_in_stack
+
+#: The engine's marker for a value that is unknown until apply (``pulumi preview --json`` shows it too).
+UNKNOWN = rpc.UNKNOWN
+#: How a secret value appears in a plan (as in ``pulumi preview --json`` without ``--show-secrets``).
+SECRET = "[secret]"
+
+_SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
+_SECRET_VALUE = rpc._special_secret_sig
+_RESOURCE_REF = rpc._special_resource_sig
+_ASSET_SIG = rpc._special_asset_sig
+_ARCHIVE_SIG = rpc._special_archive_sig
+_OUTPUT_SIG = rpc._special_output_value_sig
+
+#: Resource types the engine itself registers.
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_PREFIX = "pulumi:providers:"
+
+#: Python distributions of the provider packages, for default-provider names.
+_PROVIDER_DISTRIBUTIONS = {
+    "aws": "pulumi_aws",
+    "gcp": "pulumi_gcp",
+    "azure-native": "pulumi_azure_native",
+    "kubernetes": "pulumi_kubernetes",
+    "random": "pulumi_random",
+    "tls": "pulumi_tls",
+}
+
+
+class EngineError(Exception):
+    """Base of the errors the offline engine reports as one line (exit code 2)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class StackConfigError(EngineError):
+    """The stack file is missing, unreadable or invalid."""
+
+
+class ProgramError(EngineError):
+    """The Pulumi program failed."""
+
+
+# --------------------------------------------------------------------------------------------
+# Plan: what the program registered
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Registration:
+    """One RegisterResource request, as the engine received it."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    provider: str
+    inputs: dict[str, Any]
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    retain_on_delete: bool = False
+    additional_secret_outputs: list[str] = field(default_factory=list)
+    ignore_changes: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
+    id: str = ""
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def to_state(self) -> dict[str, Any]:
+        """The ``newState`` object of a ``pulumi preview --json`` step."""
+        state: dict[str, Any] = {
+            "urn": self.urn,
+            "custom": self.custom,
+            "type": self.type,
+            "inputs": self.inputs,
+            "parent": self.parent,
+            "provider": self.provider,
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "dependencies": self.dependencies,
+            "propertyDependencies": self.property_dependencies,
+        }
+        if self.id:
+            state["id"] = self.id
+        if self.outputs:
+            state["outputs"] = self.outputs
+        if self.additional_secret_outputs:
+            state["additionalSecretOutputs"] = self.additional_secret_outputs
+        if self.ignore_changes:
+            state["ignoreChanges"] = self.ignore_changes
+        if self.delete_before_replace:
+            state["deleteBeforeReplace"] = True
+        return state
+
+
+@dataclass
+class Diagnostic:
+    severity: str  # "info" | "warning" | "error" | "debug"
+    message: str
+    urn: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        out = {"severity": self.severity, "message": self.message, "prefix": f"{self.severity}: "}
+        if self.urn:
+            out["urn"] = self.urn
+        return out
+
+
+@dataclass
+class Plan:
+    """Everything one run of a program registered, in registration order."""
+
+    project: str
+    stack: str
+    preview: bool
+    resources: list[Registration]
+    diagnostics: list[Diagnostic]
+    #: ``register_outputs`` values of component resources (and the stack's exports), by URN.
+    component_outputs: dict[str, dict[str, Any]]
+    duration_seconds: float = 0.0
+
+    # -- queries (used by tests and renderers) ------------------------------------------------
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str, name: str | None = None) -> Registration:
+        found = [r for r in self.of_type(type_) if name is None or r.name == name]
+        if len(found) != 1:
+            names = [r.name for r in self.of_type(type_)]
+            raise LookupError(f"expected one {type_} named {name!r}, found {len(found)} among {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registration:
+        for r in self.resources:
+            if r.urn == urn:
+                return r
+        raise LookupError(urn)
+
+    def children(self, parent_urn: str, *, recursive: bool = False) -> list[Registration]:
+        direct = [r for r in self.resources if r.parent == parent_urn]
+        if not recursive:
+            return direct
+        out: list[Registration] = []
+        for child in direct:
+            out.append(child)
+            out.extend(self.children(child.urn, recursive=True))
+        return out
+
+    def outputs_of(self, urn: str) -> dict[str, Any]:
+        return self.component_outputs.get(urn, {})
+
+    @property
+    def stack_urn(self) -> str:
+        return f"urn:pulumi:{self.stack}::{self.project}::{STACK_TYPE}::{self.project}-{self.stack}"
+
+    # -- the `pulumi preview --json` shape ---------------------------------------------------
+    def steps(self) -> list[dict[str, Any]]:
+        op = "create" if self.preview else "same"
+        return [{"op": op, "urn": r.urn, "provider": r.provider, "newState": r.to_state()} for r in self.resources]
+
+    def change_summary(self) -> dict[str, int]:
+        return {"create" if self.preview else "same": len(self.resources)}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "steps": self.steps(),
+            "changeSummary": self.change_summary(),
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "outputs": self.component_outputs.get(self.stack_urn, {}),
+            "policies": [],
+            "duration": int(self.duration_seconds * 1e9),
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Protobuf Struct -> the JSON the CLI prints (unknowns as the sentinel, secrets as "[secret]")
+# --------------------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """Convert a decoded property value to the engine's JSON display form."""
+    if isinstance(value, dict):
+        sig = value.get(_SECRET_SIG)
+        if sig == _SECRET_VALUE:
+            return SECRET
+        if sig == _RESOURCE_REF:
+            return value.get("urn", "")
+        if sig == _OUTPUT_SIG:
+            if value.get("secret"):
+                return SECRET
+            return plain(value["value"]) if "value" in value else UNKNOWN
+        if sig in (_ASSET_SIG, _ARCHIVE_SIG):
+            return {k: plain(v) for k, v in value.items() if k != _SECRET_SIG}
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def struct_to_plain(struct: Any) -> dict[str, Any]:
+    if struct is None:
+        return {}
+    return plain(json_format.MessageToDict(struct))
+
+
+# --------------------------------------------------------------------------------------------
+# Mocks: what the "provider" answers
+# --------------------------------------------------------------------------------------------
+FAKE_ACCOUNT = "123456789012"
+FAKE_REGION = "us-east-1"
+
+
+class PlinthMocks(pulumi.runtime.Mocks):
+    """Provider answers for the mock engine.
+
+    In preview mode a new resource's id and every computed output are unknown, as in a real
+    ``pulumi preview``: state echoes the inputs only. Outside preview (component tests of
+    ``pulumi up`` semantics) ids and the handful of computed identifiers components consume
+    (ARNs, e-mails, Azure ids) are filled with realistic fakes.
+
+    Invokes (data sources) are refused: a real preview calls the cloud for them, which the
+    offline engine cannot do. Components therefore take such facts from stack config.
+    """
+
+    def __init__(self, preview: bool):
+        self.preview = preview
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        state = dict(args.inputs)
+        if self.preview:
+            return "", state
+        rid = state.get("name") if isinstance(state.get("name"), str) else f"{args.name}-id"
+        service = args.typ.split(":")[1].split("/")[0] if args.typ.count(":") >= 2 else ""
+        if args.typ.startswith("aws:"):
+            state.setdefault("arn", f"arn:aws:{service}:{FAKE_REGION}:{FAKE_ACCOUNT}:{args.name}")
+            if args.typ == "aws:kms/key:Key":
+                rid = f"{args.name}-key-id"
+                state.setdefault("keyId", rid)
+            if args.typ == "aws:s3/bucket:Bucket":
+                rid = state.get("bucket") or args.name
+                state["arn"] = f"arn:aws:s3:::{rid}"
+        elif args.typ.startswith("gcp:"):
+            if args.typ == "gcp:serviceaccount/account:Account":
+                email = f"{state.get('accountId', args.name)}@{state.get('project', 'project')}.iam.gserviceaccount.com"
+                state.setdefault("email", email)
+                state.setdefault("member", f"serviceAccount:{email}")
+            rid = f"projects/{state.get('project', 'project')}/{args.name}"
+        elif args.typ.startswith("azure-native:"):
+            rid = f"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/{args.name}"
+            if "identity" in args.typ.lower():
+                state.setdefault("principalId", "11111111-1111-1111-1111-111111111111")
+                state.setdefault("clientId", "22222222-2222-2222-2222-222222222222")
+        return rid, state
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        raise ProgramError(
+            f"the program called the data source {args.token}; the offline engine cannot query a cloud. "
+            "Take that value from stack config instead."
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Recording monitor and engine
+# --------------------------------------------------------------------------------------------
+class RecordingMonitor(_mocks.MockMonitor):
+    """A MockMonitor that keeps every RegisterResource request and component outputs."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks):
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self.component_outputs: dict[str, dict[str, Any]] = {}
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        # The engine does not qualify a resource's type with the root stack's type.
+        if parent.split("::")[2:3] == [STACK_TYPE]:
+            parent = ""
+        return super().make_urn(parent, type_, name)
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        urn = response.urn
+        self.registrations.append(
+            Registration(
+                urn=urn,
+                type=request.type,
+                name=request.name,
+                custom=bool(request.custom),
+                parent=request.parent,
+                provider=request.provider,
+                inputs=struct_to_plain(request.object),
+                dependencies=list(request.dependencies),
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+                ignore_changes=list(request.ignoreChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                id=getattr(response, "id", "") or "",
+                outputs=struct_to_plain(response.object) if response.object is not None and request.custom else {},
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802
+        self.component_outputs[request.urn] = struct_to_plain(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+
+class RecordingEngine(_mocks.MockEngine):
+    """Keeps the program's log messages as diagnostics (the `diagnostics` of the plan)."""
+
+    _SEVERITY = {
+        engine_pb2.DEBUG: "debug",
+        engine_pb2.INFO: "info",
+        engine_pb2.WARNING: "warning",
+        engine_pb2.ERROR: "error",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("plinth.engine"))
+        self.diagnostics: list[Diagnostic] = []
+
+    def Log(self, request):  # noqa: N802
+        severity = self._SEVERITY.get(request.severity, "info")
+        if severity != "debug":
+            self.diagnostics.append(Diagnostic(severity, request.message, request.urn))
+
+
+# --------------------------------------------------------------------------------------------
+# Running a program
+# --------------------------------------------------------------------------------------------
+_PULUMI_ENV = ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
+
+
+@contextmanager
+def _scrubbed_env() -> Iterator[None]:
+    """Keep PULUMI_* runtime variables unset in-process (the policy SDK rewrites settings from them)."""
+    saved = {k: os.environ.pop(k) for k in _PULUMI_ENV if k in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def _default_provider_version(package: str) -> str:
+    dist = _PROVIDER_DISTRIBUTIONS.get(package, f"pulumi_{package.replace('-', '_')}")
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+def _add_default_providers(plan: Plan) -> None:
+    """Custom resources without an explicit provider use the package's default provider.
+
+    A real preview registers those providers as resources of their own and shows them as
+    steps; the mock engine does not, so they are added here the same way.
+    """
+    added: dict[str, Registration] = {}
+    out: list[Registration] = []
+    for reg in plan.resources:
+        if reg.custom and not reg.provider and not reg.type.startswith(PROVIDER_PREFIX):
+            package = reg.type.split(":")[0]
+            if package not in added:
+                name = "default_" + _default_provider_version(package).replace(".", "_")
+                urn = f"urn:pulumi:{plan.stack}::{plan.project}::{PROVIDER_PREFIX}{package}::{name}"
+                added[package] = Registration(
+                    urn=urn, type=f"{PROVIDER_PREFIX}{package}", name=name, custom=True,
+                    parent="", provider="", inputs={}, id=UNKNOWN if plan.preview else f"{name}-id",
+                )
+                out.append(added[package])
+            provider = added[package]
+            reg.provider = f"{provider.urn}::{provider.id}"
+        out.append(reg)
+    plan.resources = out
+
+
+def run(
+    program: Callable[[], Any],
+    *,
+    project: str = "plinth",
+    stack: str = "test",
+    config: Mapping[str, Any] | None = None,
+    secret_keys: Iterable[str] = (),
+    preview: bool = True,
+) -> Plan:
+    """Run ``program`` as the body of a Pulumi stack under the recording mock engine.
+
+    ``config`` is the flat ``{"namespace:key": value}`` map the CLI would pass in
+    ``PULUMI_CONFIG`` (structured values as JSON strings or as Python objects).
+    Raises whatever the program raised; the plan is only returned on success.
+    """
+    mocks = PlinthMocks(preview)
+    monitor = RecordingMonitor(mocks)
+    engine = RecordingEngine()
+    started = time.perf_counter()
+    with _scrubbed_env():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            _settings.ROOT.set(None)
+            features = set(monitor.GetDeploymentInfo(None).supportedFeatures)
+            _settings.configure(
+                _mocks.MockSettings(
+                    monitor=monitor,
+                    monitor_features=features,
+                    engine=engine,
+                    project=project,
+                    stack=stack,
+                    dry_run=preview,
+                    organization="organization",
+                    callbacks=None,
+                )
+            )
+            flat = {k: v if isinstance(v, str) else json.dumps(v) for k, v in (config or {}).items()}
+            pulumi.runtime.set_all_config(flat, list(secret_keys))
+            loop.run_until_complete(run_in_stack(program))
+        finally:
+            _settings.ROOT.set(None)
+            asyncio.set_event_loop(None)
+            loop.close()
+    plan = Plan(
+        project=project,
+        stack=stack,
+        preview=preview,
+        resources=monitor.registrations,
+        diagnostics=engine.diagnostics,
+        component_outputs=monitor.component_outputs,
+        duration_seconds=time.perf_counter() - started,
+    )
+    _add_default_providers(plan)
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# Stacks of this project
+# --------------------------------------------------------------------------------------------
+def project_root() -> Path:
+    """The project directory (holding Pulumi.yaml) this package belongs to."""
+    return Path(__file__).resolve().parent.parent
+
+
+def run_stack(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
+    """Load ``stacks/Pulumi.<stack>.yaml`` and run the project's ``__main__.py`` against it."""
+    from components import config as stack_config  # the one place YAML meets types
+
+    project_dir = (project_dir or project_root()).resolve()
+    project = stack_config.read_project(project_dir)
+    stack_file = stack_config.stack_file_path(project_dir, stack)
+    try:
+        loaded = stack_config.load_stack_file(stack_file, project=project.name)
+    except stack_config.ConfigError as err:
+        raise StackConfigError(str(err)) from None
+    main = project_dir / "__main__.py"
+    if not main.is_file():
+        raise ProgramError(f"{main.name}: the project has no Pulumi program")
+
+    def program() -> None:
+        if str(project_dir) not in sys.path:
+            sys.path.insert(0, str(project_dir))
+        runpy.run_path(str(main), run_name="__main__")
+
+    try:
+        return run(
+            program,
+            project=project.name,
+            stack=stack,
+            config=loaded.pulumi_config,
+            secret_keys=loaded.secret_keys,
+            preview=preview,
+        )
+    except stack_config.ConfigError as err:
+        raise StackConfigError(str(err)) from None
+    except EngineError:
+        raise
+    except pulumi.RunError as err:
+        raise ProgramError(str(err)) from err
+    except Exception as err:  # noqa: BLE001 - reported as one line, traceback on --debug
+        raise ProgramError(f"the program failed: {type(err).__name__}: {err}") from err
+
+
+def preview_plan(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
+    """The offline preview of a stack in the ``pulumi preview --json`` shape."""
+    return run_stack(stack, project_dir, preview=True).to_json()
