@@ -157,3 +157,53 @@ def workload_service_account(tenant_id: str) -> str:
 # --- Namespaces the platform itself owns --------------------------------------------------
 MONITORING_NAMESPACE = "monitoring"
 INGRESS_NAMESPACE = "ingress-nginx"
+
+
+# --- Tiers ---------------------------------------------------------------------------------
+TIERS: tuple[str, ...] = ("free", "standard", "premium", "enterprise")
+#: Tiers whose data is never deleted by Plinth, whatever the spec says.
+PRODUCTION_TIERS: frozenset[str] = frozenset({"premium", "enterprise"})
+
+#: Default Kubernetes ResourceQuota per tier (a tenant's ``quotas`` override single values).
+#: CPU and memory are Kubernetes quantities; counts are integers.
+TIER_QUOTAS: dict[str, dict[str, str | int]] = {
+    "free": {"cpu": "2", "memory": "4Gi", "pods": 20, "pvcs": 2, "gpus": 0, "storage": "20Gi"},
+    "standard": {"cpu": "8", "memory": "32Gi", "pods": 100, "pvcs": 10, "gpus": 0, "storage": "200Gi"},
+    "premium": {"cpu": "32", "memory": "128Gi", "pods": 300, "pvcs": 50, "gpus": 2, "storage": "1Ti"},
+    "enterprise": {"cpu": "128", "memory": "512Gi", "pods": 1000, "pvcs": 200, "gpus": 8, "storage": "10Ti"},
+}
+
+#: Days before noncurrent object versions expire, per tier (bucket lifecycle rules).
+TIER_NONCURRENT_RETENTION_DAYS: dict[str, int] = {"free": 7, "standard": 30, "premium": 90, "enterprise": 365}
+
+
+# --- Regions -------------------------------------------------------------------------------
+CLOUDS: tuple[str, ...] = ("aws", "gcp", "azure")
+
+# Region name shapes per cloud (format only; the provider rejects regions that do not exist).
+REGION_PATTERNS: dict[str, str] = {
+    "aws": r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$",
+    "gcp": r"^[a-z]+-[a-z]+\d+$",
+    "azure": r"^[a-z][a-z0-9]+$",
+}
+
+#: Azure regions inside the EU/EEA (https://learn.microsoft.com/azure/reliability/regions-list).
+AZURE_EU_REGIONS: frozenset[str] = frozenset(
+    {
+        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
+        "germanynorth", "swedencentral", "swedensouth", "italynorth", "polandcentral",
+        "spaincentral", "norwayeast", "norwaywest", "austriaeast", "belgiumcentral",
+        "denmarkeast",
+    }
+)
+
+
+def is_eu_region(cloud: str, region: str) -> bool:
+    """True when ``region`` of ``cloud`` is in the EU/EEA (GDPR data residency)."""
+    if cloud == "aws":
+        return region.startswith("eu-")
+    if cloud == "gcp":
+        return region.startswith("europe-")
+    if cloud == "azure":
+        return region in AZURE_EU_REGIONS
+    return False

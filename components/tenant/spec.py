@@ -1,0 +1,109 @@
+"""The tenant spec: one entry of ``plinth:tenants`` in a stack config."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from components import conventions
+from components.base import DnsLabel, StrictModel, Text
+
+TenantId = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)]
+Tier = Literal["free", "standard", "premium", "enterprise"]
+Framework = Literal["gdpr", "hipaa", "soc2"]
+Cloud = Literal["aws", "gcp", "azure", "none"]
+Residency = Literal["eu", "us", "any"]
+# Kubernetes resource quantities, e.g. "500m", "2", "4Gi" (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/).
+Quantity = Annotated[str, StringConstraints(pattern=r"^([1-9][0-9]*(\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")]
+CostCenter = Annotated[str, StringConstraints(min_length=2, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
+Group = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s,]+$")]
+
+
+class Quotas(StrictModel):
+    """Overrides of the tier's default ResourceQuota; unset values keep the tier default."""
+
+    cpu: Quantity | None = None
+    memory: Quantity | None = None
+    pods: Annotated[int, Field(gt=0)] | None = None
+    pvcs: Annotated[int, Field(gt=0)] | None = None
+    gpus: Annotated[int, Field(ge=0)] | None = None
+    storage: Quantity | None = None
+
+
+class OwnerGroups(StrictModel):
+    """Identity-provider groups bound to the tenant's namespaced roles (never cluster-wide)."""
+
+    admins: list[Group] = Field(min_length=1)
+    viewers: list[Group] = Field(default_factory=list)
+
+
+class EgressRule(StrictModel):
+    """A destination the tenant's workloads may reach beyond DNS and their own namespace."""
+
+    cidr: str
+    ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=lambda: [443], min_length=1)
+    protocol: Literal["TCP", "UDP"] = "TCP"
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr(cls, value: str) -> str:
+        try:
+            return str(ipaddress.ip_network(value, strict=True))
+        except ValueError as err:
+            raise ValueError(f"not a CIDR block ({err}); write e.g. 10.20.0.0/16") from None
+
+
+class TenantSpec(StrictModel):
+    id: TenantId
+    """DNS-safe, unique within the stack; names every resource of the tenant. Never change it."""
+    display_name: Text
+    tier: Tier
+    compliance: list[Framework] = Field(default_factory=list)
+    cloud: Cloud = "none"
+    """Where the tenant's keys, storage and identity live; ``none`` for Kubernetes only."""
+    region: str | None = None
+    """Cloud region; defaults to the stack's region for that cloud."""
+    data_residency: Residency = "any"
+    owner_groups: OwnerGroups
+    quotas: Quotas = Field(default_factory=Quotas)
+    cost_center: CostCenter
+    allowed_egress: list[EgressRule] = Field(default_factory=list)
+    data_deletion: Literal["retain", "delete"] = "retain"
+    """What happens to keys, buckets and vaults when the tenant is removed from the stack."""
+    tags: dict[Annotated[str, StringConstraints(min_length=1, max_length=63)], Text] = Field(default_factory=dict)
+
+    @field_validator("compliance")
+    @classmethod
+    def _unique_frameworks(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a framework twice")
+        return value
+
+    @model_validator(mode="after")
+    def _rules(self) -> "TenantSpec":
+        if "hipaa" in self.compliance and self.tier == "free":
+            raise ValueError("HIPAA tenants cannot be on the free tier: set tier to standard or above")
+        if self.data_deletion == "delete" and self.tier in conventions.PRODUCTION_TIERS:
+            raise ValueError(
+                f"dataDeletion: delete is not allowed for the {self.tier} tier: production data is always retained"
+            )
+        if self.cloud == "none":
+            if self.region is not None:
+                raise ValueError("region is set but cloud is none: set cloud to aws, gcp or azure, or remove region")
+        elif self.region is not None and not re.match(conventions.REGION_PATTERNS[self.cloud], self.region):
+            raise ValueError(f"region {self.region!r} is not a {self.cloud} region name")
+        return self
+
+    @property
+    def frameworks(self) -> tuple[str, ...]:
+        return tuple(self.compliance)
+
+    @property
+    def requires_eu(self) -> bool:
+        return "gdpr" in self.compliance or self.data_residency == "eu"
+
+
+__all__ = ["TenantSpec", "Quotas", "OwnerGroups", "EgressRule", "Tier", "Framework", "Cloud", "DnsLabel"]
