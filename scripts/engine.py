@@ -406,7 +406,28 @@ def _add_default_providers(plan: Plan) -> None:
             provider = added[package]
             reg.provider = f"{provider.urn}::{provider.id}"
         out.append(reg)
-    plan.resources = out
+    plan.resources = _stable_order(out)
+
+
+def _stable_order(resources: list[Registration]) -> list[Registration]:
+    """Parents before children, siblings by URN: the same program gives the same plan.
+
+    Registration order depends on asyncio scheduling; a stable order keeps PR diffs of
+    previews readable and runs comparable.
+    """
+    by_parent: dict[str, list[Registration]] = {}
+    urns = {r.urn for r in resources}
+    for r in resources:
+        by_parent.setdefault(r.parent if r.parent in urns else "", []).append(r)
+    ordered: list[Registration] = []
+
+    def visit(parent: str) -> None:
+        for child in sorted(by_parent.get(parent, []), key=lambda r: (r.type != STACK_TYPE, r.urn)):
+            ordered.append(child)
+            visit(child.urn)
+
+    visit("")
+    return ordered
 
 
 def run(

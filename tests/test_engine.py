@@ -1,0 +1,116 @@
+"""The recording engine must report what a real `pulumi preview` would: unknowns stay unknown,
+secrets never appear, resource options and dependencies are kept, output has the CLI's shape."""
+
+import json
+
+import pulumi
+import pulumi_aws as aws
+import pytest
+
+from components.base import Secret
+from scripts import engine
+from scripts.engine import SECRET, UNKNOWN
+
+
+class Box(pulumi.ComponentResource):
+    def __init__(self, name, password: Secret | None = None, opts=None):
+        super().__init__("plinth:index:Box", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.key = aws.kms.Key(f"{name}-key", enable_key_rotation=True, opts=child.merge(pulumi.ResourceOptions(protect=True)))
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket", bucket=f"{name}-data",
+            tags={"pw": password.output()} if password else None,
+            opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
+        )
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy", bucket=self.bucket.id,
+            policy=self.key.arn.apply(lambda arn: json.dumps({"Resource": arn})), opts=child,
+        )
+        self.register_outputs({"keyArn": self.key.arn, "bucket": self.bucket.bucket})
+
+
+def test_preview_leaves_computed_values_unknown_and_keeps_dependencies():
+    plan = engine.run(lambda: Box("b"), preview=True)
+    policy = plan.one("aws:s3/bucketPolicy:BucketPolicy")
+    assert policy.inputs["policy"] == UNKNOWN, "an ARN is not known before apply, so the policy built from it is unknown"
+    assert policy.inputs["bucket"] == UNKNOWN
+    bucket, key = plan.one("aws:s3/bucket:Bucket"), plan.one("aws:kms/key:Key")
+    assert set(policy.dependencies) == {bucket.urn, key.urn}
+    assert policy.property_dependencies["policy"] == [key.urn]
+    assert plan.outputs_of(plan.one("plinth:index:Box").urn)["keyArn"] == UNKNOWN
+
+
+def test_outside_preview_computed_values_are_filled():
+    plan = engine.run(lambda: Box("b"), preview=False)
+    policy = plan.one("aws:s3/bucketPolicy:BucketPolicy")
+    assert json.loads(policy.inputs["policy"])["Resource"].startswith("arn:aws:kms:")
+
+
+def test_resource_options_are_recorded():
+    plan = engine.run(lambda: Box("b"))
+    assert plan.one("aws:kms/key:Key").protect is True
+    assert plan.one("aws:s3/bucket:Bucket").retain_on_delete is True
+    assert plan.one("aws:s3/bucketPolicy:BucketPolicy").protect is False
+
+
+@pytest.mark.parametrize("value", ["hunter2", UNKNOWN])
+def test_secrets_never_appear_in_the_plan(value):
+    plan = engine.run(lambda: Box("b", password=Secret(value)))
+    assert plan.one("aws:s3/bucket:Bucket").inputs["tags"] == {"pw": SECRET}
+    assert "hunter2" not in json.dumps(plan.to_json())
+
+
+def test_urns_and_parents_match_the_engine():
+    plan = engine.run(lambda: Box("b"), project="plinth", stack="dev")
+    box = plan.one("plinth:index:Box")
+    assert box.urn == "urn:pulumi:dev::plinth::plinth:index:Box::b"
+    assert box.parent == plan.stack_urn
+    assert plan.one("aws:kms/key:Key").urn == "urn:pulumi:dev::plinth::plinth:index:Box$aws:kms/key:Key::b-key"
+    assert [r.name for r in plan.children(box.urn)] == ["b-key", "b-bucket", "b-policy"], "siblings come in URN order"
+
+
+def test_default_provider_is_a_step_and_referenced():
+    plan = engine.run(lambda: Box("b"))
+    providers = plan.of_type("pulumi:providers:aws")
+    assert len(providers) == 1 and providers[0].name.startswith("default_7_")
+    assert plan.one("aws:kms/key:Key").provider == f"{providers[0].urn}::{UNKNOWN}"
+
+
+def test_json_has_the_pulumi_preview_shape():
+    out = engine.run(lambda: Box("b")).to_json()
+    assert {"steps", "changeSummary", "diagnostics", "policies"} <= set(out)
+    step = next(s for s in out["steps"] if s["newState"]["type"] == "aws:kms/key:Key")
+    assert step["op"] == "create"
+    assert {"urn", "type", "custom", "parent", "provider", "inputs", "dependencies", "protect", "retainOnDelete"} <= set(step["newState"])
+    assert out["changeSummary"] == {"create": len(out["steps"])}
+    json.dumps(out)  # serialisable as-is
+
+
+def test_runs_are_isolated_from_each_other():
+    first = engine.run(lambda: Box("one"))
+    second = engine.run(lambda: Box("two"))
+    assert {r.name for r in second.resources} & {"one-key", "one-bucket"} == set()
+    assert len(first.resources) == len(second.resources)
+
+
+def test_program_errors_propagate_and_warnings_become_diagnostics():
+    def program():
+        pulumi.log.warn("careful")
+        Box("b")
+
+    plan = engine.run(program)
+    assert any(d.severity == "warning" and d.message == "careful" for d in plan.diagnostics)
+
+    def failing():
+        raise pulumi.RunError("broken on purpose")
+
+    with pytest.raises(pulumi.RunError, match="broken on purpose"):
+        engine.run(failing)
+
+
+def test_data_sources_are_refused_offline():
+    def program():
+        aws.get_caller_identity()
+
+    with pytest.raises(Exception, match="data source aws:index/getCallerIdentity"):
+        engine.run(program)
