@@ -1,0 +1,149 @@
+"""Benchmark: the offline preview of a pooled stack with N tenants vs. the raw SDK.
+
+    python tests/benchmarks/preview_scale.py --tenants 1000 [--write-plan plan.json]
+
+1. Generates a pooled stack (tenants spread over aws/gcp/azure/none and all tiers).
+2. In a fresh process, runs ``plinth preview`` of it (config load + validation + the real
+   program under the recording engine) and records the plan.
+3. In another fresh process, replays the recorded registrations (same types, names, parents,
+   inputs, options) through the raw SDK - plain ``CustomResource``/``ComponentResource`` - under
+   the same engine: the baseline cost of registering those resources at all.
+
+Prints resources, seconds, resources/s, peak RSS of each process and the ratio Plinth/raw.
+Targets at N=1000: ratio <= 1.10, peak memory <= 1 GiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CLOUDS = ("aws", "gcp", "azure", "none")
+TIERS = ("free", "standard", "premium", "enterprise")
+
+
+def pooled_stack(n: int) -> dict:
+    dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
+    config = {k: v for k, v in dev.items() if not k.startswith("plinth:tenants") and not k.startswith("plinth:monitoring")}
+    tenants = []
+    for i in range(n):
+        cloud, tier = CLOUDS[i % 4], TIERS[(i // 4) % 4]
+        tenant = {
+            "id": f"t{i:05d}", "displayName": f"Tenant {i}", "tier": tier, "cloud": cloud,
+            "costCenter": f"cc-{i % 97}", "ownerGroups": {"admins": [f"t{i:05d}-admins"]},
+        }
+        if tier != "free" and i % 3 == 0:
+            tenant["compliance"] = ["soc2"]
+        tenants.append(tenant)
+    config["plinth:tenants"] = tenants
+    return {"config": config}
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------------------------
+# Child processes
+# --------------------------------------------------------------------------------------------
+def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
+    from scripts import engine
+
+    started = time.perf_counter()
+    plan = engine.run_stack(stack, project, preview=True)
+    seconds = time.perf_counter() - started
+    plan_out.write_text(json.dumps(plan.to_json()))
+    return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
+
+
+def child_raw(plan_file: Path, stack: str) -> dict:
+    import pulumi
+
+    from scripts import engine
+
+    steps = json.loads(plan_file.read_text())["steps"]
+    states = [s["newState"] for s in steps if s["newState"]["type"] != engine.STACK_TYPE]
+
+    def program() -> None:
+        created: dict[str, pulumi.Resource] = {}
+        for state in states:
+            if state["type"].startswith(engine.PROVIDER_PREFIX) and state["urn"].rsplit("::", 1)[-1].startswith("default_"):
+                continue  # default providers are implicit for the raw SDK too
+            name = state["urn"].rsplit("::", 1)[-1]
+            opts = pulumi.ResourceOptions(
+                parent=created.get(state.get("parent", "")),
+                protect=state.get("protect", False),
+                retain_on_delete=state.get("retainOnDelete", False),
+            )
+            if state["type"].startswith(engine.PROVIDER_PREFIX):
+                res: pulumi.Resource = pulumi.ProviderResource(state["type"].split(":")[2], name, state["inputs"], opts)
+            elif state["custom"]:
+                res = pulumi.CustomResource(state["type"], name, dict(state["inputs"]), opts)
+            else:
+                res = pulumi.ComponentResource(state["type"], name, None, opts)
+            created[state["urn"]] = res
+
+    started = time.perf_counter()
+    plan = engine.run(program, project="plinth", stack=stack, preview=True)
+    seconds = time.perf_counter() - started
+    return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
+
+
+def run_child(*args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if out.returncode != 0:
+        sys.exit(f"child {args[0]} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--write-plan", type=Path, help="keep the recorded plan (input for policy_gate.py)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        sys.path.insert(0, str(ROOT))
+        kind, *rest = args.child
+        result = child_plinth(Path(rest[0]), rest[1], Path(rest[2])) if kind == "plinth" else child_raw(Path(rest[0]), rest[1])
+        print(json.dumps(result))
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "project"
+        (project / "stacks").mkdir(parents=True)
+        shutil.copy(ROOT / "Pulumi.yaml", project)
+        shutil.copy(ROOT / "__main__.py", project)
+        stack = f"bench{args.tenants}"
+        (project / "stacks" / f"Pulumi.{stack}.yaml").write_text(yaml.safe_dump(pooled_stack(args.tenants)))
+        plan_file = Path(tmp) / "plan.json"
+
+        print(f"pooled stack: {args.tenants} tenants", flush=True)
+        plinth = run_child("plinth", str(project), stack, str(plan_file))
+        raw = run_child("raw", str(plan_file), stack)
+        if args.write_plan:
+            shutil.copy(plan_file, args.write_plan)
+
+    ratio = plinth["seconds"] / raw["seconds"]
+    print(f"{'':<8}{'resources':>10}{'seconds':>10}{'res/s':>10}{'peak MiB':>10}")
+    for label, r in (("plinth", plinth), ("raw sdk", raw)):
+        print(f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{r['resources'] / r['seconds']:>10.0f}{r['peak_mib']:>10.0f}")
+    print(f"ratio plinth/raw: {ratio:.3f}  (target <= 1.10)")
+    print(f"peak memory: {plinth['peak_mib']:.0f} MiB  (target <= 1024 MiB)")
+
+
+if __name__ == "__main__":
+    main()
