@@ -59,6 +59,8 @@ class AwsSettings(StrictModel):
 class GcpSettings(StrictModel):
     project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
     region: Annotated[str, StringConstraints(pattern=conventions.REGION_PATTERNS["gcp"])]
+    project_number: Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")]
+    """Numeric project id: names the Cloud Storage service agent that must use tenant keys (CMEK)."""
 
 
 class AzureSettings(StrictModel):
@@ -124,7 +126,7 @@ def cross_check(cfg: StackConfig) -> list[tuple[str, str]]:
             problems.append((f"{at}.region", f"dataResidency is us but {region!r} is an EU region"))
         if tenant.data_deletion == "delete" and cfg.environment == "prod":
             problems.append((f"{at}.dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
-        if tenant.cloud != "none" and cfg.kubernetes is not None and cfg.kubernetes.oidc_issuer_url is None:
+        if tenant.cloud in ("aws", "azure") and cfg.kubernetes is not None and cfg.kubernetes.oidc_issuer_url is None:
             problems.append(
                 ("kubernetes.oidcIssuerUrl", f"tenant {tenant.id!r} needs workload identity on {tenant.cloud}: set the cluster's OIDC issuer URL")
             )

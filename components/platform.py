@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
+import pulumi_azure_native as azure_native
+import pulumi_gcp as gcp
 import pulumi_kubernetes as k8s
 
 from components import conventions
@@ -41,9 +44,31 @@ class Platform(pulumi.ComponentResource):
             provider = k8s.Provider(f"{name}-kubernetes", context=config.kubernetes.context, opts=child)
             child = pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider})
 
-        self.tenants = {
-            spec.id: Tenant(spec.id, TenantArgs(spec=spec, stack=config, tags=tags), opts=child)
-            for spec in config.tenants
-        }
+        self._cloud_providers: dict[tuple[str, str], pulumi.ProviderResource] = {}
+        self.tenants = {}
+        for spec in config.tenants:
+            opts = child
+            if spec.cloud != "none":
+                provider = self._cloud_provider(name, spec.cloud, config.tenant_region(spec))
+                opts = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(providers={provider.package: provider}))
+            self.tenants[spec.id] = Tenant(spec.id, TenantArgs(spec=spec, stack=config, tags=tags), opts=opts)
         self.tenant_outputs = pulumi.Output.from_input({tid: t.summary for tid, t in self.tenants.items()})
         self.register_outputs({"tenants": self.tenant_outputs})
+
+    def _cloud_provider(self, name: str, cloud: str, region: str) -> pulumi.ProviderResource:
+        """One explicit provider per cloud and region, pinned to the stack's account/project."""
+        key = (cloud, region)
+        if key not in self._cloud_providers:
+            opts = pulumi.ResourceOptions(parent=self)
+            settings = getattr(self.config, cloud)
+            if cloud == "aws":
+                provider = aws.Provider(f"{name}-aws-{region}", region=region, allowed_account_ids=[settings.account_id], opts=opts)
+            elif cloud == "gcp":
+                provider = gcp.Provider(f"{name}-gcp-{region}", project=settings.project, region=region, opts=opts)
+            else:
+                provider = azure_native.Provider(
+                    f"{name}-azure-{region}", location=region, subscription_id=settings.subscription_id,
+                    tenant_id=settings.tenant_id, opts=opts,
+                )
+            self._cloud_providers[key] = provider
+        return self._cloud_providers[key]

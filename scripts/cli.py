@@ -91,16 +91,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(plan, indent=2) + "\n"
     elif args.format == "markdown":
-        from scripts import gate
-
         text = render.render_markdown(
             plan, title=f"Plinth preview of `{args.stack}`",
-            policies_markdown=gate.render_markdown(report) if report else "",
+            policies_markdown=report.render_markdown() if report else "",
         )
     else:
-        from scripts import gate
-
-        text = render.render_text(plan, details=args.details, policies_text=gate.render_text(report) if report else "")
+        text = render.render_text(plan, details=args.details, policies_text=report.render_text() if report else "")
     write_output(text, args.out)
     return report.exit_code if report is not None else EXIT_OK
 

@@ -261,6 +261,13 @@ class PlinthMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
+        identity = state.get("identity")
+        if args.typ.startswith("azure-native:") and isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            # azure-native takes a list of identity ids and answers with a map id -> details.
+            ids = identity["userAssignedIdentities"]
+            state["identity"] = {k: v for k, v in identity.items() if k != "userAssignedIdentities"}
+            if all(isinstance(i, str) and i != UNKNOWN for i in ids):
+                state["identity"]["userAssignedIdentities"] = {i: {} for i in ids}
         if self.preview:
             return "", state
         rid = state.get("name") if isinstance(state.get("name"), str) else f"{args.name}-id"
@@ -451,6 +458,10 @@ def run(
     started = time.perf_counter()
     with _scrubbed_env():
         loop = asyncio.new_event_loop()
+        # When the program fails, the SDK's outstanding registrations are abandoned and asyncio
+        # would log each one ("Task was destroyed but it is pending"). The failure itself is
+        # raised to the caller, so these follow-up messages are noise.
+        loop.set_exception_handler(lambda _loop, _context: None)
         asyncio.set_event_loop(loop)
         try:
             _settings.ROOT.set(None)

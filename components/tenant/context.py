@@ -1,0 +1,52 @@
+"""What every per-cloud module of a tenant receives: one place, so no module re-derives it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pulumi
+
+from components import conventions
+from components.tenant.spec import TenantSpec
+
+if TYPE_CHECKING:  # config imports the tenant spec; import the other way only for types
+    from components.config import StackConfig
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    name: str
+    """Pulumi name prefix of the tenant's children (``<tenant>-<role>``)."""
+    spec: TenantSpec
+    stack: StackConfig
+    region: str | None
+    tags: dict[str, str]
+    """Cloud tags (AWS, Azure); GCP uses :attr:`labels`."""
+    opts: pulumi.ResourceOptions
+    """Options for ordinary children (parent, providers)."""
+    data_opts: pulumi.ResourceOptions
+    """Options for stateful children: keys, buckets, vaults, storage accounts."""
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return conventions.gcp_labels(self.tags)
+
+    @property
+    def namespace(self) -> str:
+        return conventions.namespace_name(self.spec.id)
+
+    @property
+    def service_account(self) -> str:
+        return conventions.workload_service_account(self.spec.id)
+
+    @property
+    def workload_subject(self) -> str:
+        """The Kubernetes service account as OIDC token subject."""
+        return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+
+    def physical(self, *parts: str, max_len: int, alnum_only: bool = False) -> str:
+        """Provider name ``plinth-<env>-<tenant>-<parts>`` within ``max_len``."""
+        return conventions.physical_name(
+            "plinth", self.stack.environment, self.spec.id, *parts, max_len=max_len, alnum_only=alnum_only
+        )
