@@ -20,5 +20,12 @@ def test_silo_stack_previews_one_protected_tenant(project_root):
     assert provider.inputs["region"] == "eu-central-1"
     # Provider inputs travel JSON-encoded, as the engine sends them.
     assert json.loads(provider.inputs["allowedAccountIds"]) == ["345678901234"]
-    outputs = plan.outputs_of(plan.stack_urn)
-    assert outputs["tenants"]["acme"]["namespace"] == "tenant-acme"
+
+
+def test_silo_stack_exports_what_other_stacks_consume(project_root):
+    # After apply (non-preview) every identifier is known; in preview the key ARN is not.
+    plan = engine.run_stack("tenant-acme", project_root, preview=False)
+    acme = plan.outputs_of(plan.stack_urn)["tenants"]["acme"]
+    assert acme["namespace"] == "tenant-acme" and acme["serviceAccount"] == "workload"
+    assert acme["bucket"] == "plinth-prod-acme-data-345678901234" and acme["region"] == "eu-central-1"
+    assert acme["keyArn"].startswith("arn:aws:kms:") and acme["roleArn"].startswith("arn:aws:iam:")
