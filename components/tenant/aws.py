@@ -127,11 +127,11 @@ def build(ctx: TenantContext) -> dict[str, Any]:
     aws.kms.Alias(f"{name}-key-alias", name=f"alias/plinth/{ctx.stack.environment}/{spec.id}", target_key_id=key.key_id, opts=ctx.opts)
 
     data = aws.s3.Bucket(f"{name}-data", bucket=bucket, force_destroy=False, tags=ctx.tags, opts=ctx.data_opts)
-    child = pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(depends_on=[data]))
-    aws.s3.BucketOwnershipControls(f"{name}-data-ownership", bucket=data.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+    child = ctx.after(data)
+    aws.s3.BucketOwnershipControls(f"{name}-data-ownership", bucket=bucket, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
     block = aws.s3.BucketPublicAccessBlock(
         f"{name}-data-public-access",
-        bucket=data.id,
+        bucket=bucket,
         block_public_acls=True,
         block_public_policy=True,
         ignore_public_acls=True,
@@ -140,20 +140,20 @@ def build(ctx: TenantContext) -> dict[str, Any]:
     )
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-data-encryption",
-        bucket=data.id,
+        bucket=bucket,
         rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn}, "bucket_key_enabled": True}],
         opts=child,
     )
-    versioning = aws.s3.BucketVersioning(f"{name}-data-versioning", bucket=data.id, versioning_configuration={"status": "Enabled"}, opts=child)
+    versioning = aws.s3.BucketVersioning(f"{name}-data-versioning", bucket=bucket, versioning_configuration={"status": "Enabled"}, opts=child)
     aws.s3.BucketPolicy(
         f"{name}-data-tls-only",
-        bucket=data.id,
+        bucket=bucket,
         policy=json.dumps(tls_only_policy(bucket), sort_keys=True),
-        opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[block])),
+        opts=ctx.after(data, block),
     )
     aws.s3.BucketLifecycleConfiguration(
         f"{name}-data-lifecycle",
-        bucket=data.id,
+        bucket=bucket,
         rules=[
             {
                 "id": "noncurrent-versions",
@@ -163,7 +163,7 @@ def build(ctx: TenantContext) -> dict[str, Any]:
                 "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_MULTIPART_DAYS},
             }
         ],
-        opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=[versioning])),
+        opts=ctx.after(data, versioning),
     )
 
     outputs: dict[str, Any] = {"bucket": bucket, "bucketArn": f"arn:aws:s3:::{bucket}", "keyArn": key.arn, "region": region}
@@ -180,10 +180,10 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         )
         aws.iam.RolePolicy(
             f"{name}-workload-policy",
-            role=role.name,
+            role=role_name(ctx),
             policy=key.arn.apply(lambda arn: json.dumps(workload_policy(bucket, arn), sort_keys=True)),
-            opts=ctx.opts,
+            opts=ctx.after(role),
         )
-        outputs["roleArn"] = role.arn
-        outputs["serviceAccountAnnotations"] = {"eks.amazonaws.com/role-arn": role.arn}
+        outputs["roleArn"] = role_arn(ctx)
+        outputs["serviceAccountAnnotations"] = {"eks.amazonaws.com/role-arn": role_arn(ctx)}
     return outputs

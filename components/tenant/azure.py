@@ -43,16 +43,28 @@ def role_definition(subscription_id: str, role: str) -> str:
     return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{role}"
 
 
+def arm_id(ctx: TenantContext, provider: str, name: str) -> str:
+    """ARM id of a resource in the tenant's resource group (known before it exists)."""
+    return f"/subscriptions/{ctx.stack.azure.subscription_id}/resourceGroups/{resource_group_name(ctx)}/providers/{provider}/{name}"
+
+
+def vault_uri(ctx: TenantContext) -> str:
+    return f"https://{vault_name(ctx)}.vault.azure.net/"
+
+
 def build(ctx: TenantContext) -> dict[str, Any]:
     name, spec, settings = ctx.name, ctx.spec, ctx.stack.azure
     location = ctx.region
+    rg = resource_group_name(ctx)
+    storage_identity_name = ctx.physical("storage", max_len=128)
+    workload_identity_name = ctx.physical("workload", max_len=128)
     group = azure.resources.ResourceGroup(
-        f"{name}-rg", resource_group_name=resource_group_name(ctx), location=location, tags=ctx.tags, opts=ctx.data_opts
+        f"{name}-rg", resource_group_name=rg, location=location, tags=ctx.tags, opts=ctx.data_opts
     )
     vault = azure.keyvault.Vault(
         f"{name}-vault",
         vault_name=vault_name(ctx),
-        resource_group_name=group.name,
+        resource_group_name=rg,
         location=location,
         properties={
             "tenant_id": settings.tenant_id,
@@ -66,13 +78,13 @@ def build(ctx: TenantContext) -> dict[str, Any]:
             "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
         },
         tags=ctx.tags,
-        opts=ctx.data_opts,
+        opts=ctx.after(group, data=True),
     )
     key = azure.keyvault.Key(
         f"{name}-key",
         key_name="data",
-        vault_name=vault.name,
-        resource_group_name=group.name,
+        vault_name=vault_name(ctx),
+        resource_group_name=rg,
         properties={
             "kty": "RSA",
             "key_size": 3072,
@@ -83,28 +95,28 @@ def build(ctx: TenantContext) -> dict[str, Any]:
             },
         },
         tags=ctx.tags,
-        opts=ctx.data_opts,
+        opts=ctx.after(vault, data=True),
     )
     encryption_identity = azure.managedidentity.UserAssignedIdentity(
         f"{name}-storage-identity",
-        resource_name_=ctx.physical("storage", max_len=128),
-        resource_group_name=group.name,
+        resource_name_=storage_identity_name,
+        resource_group_name=rg,
         location=location,
         tags=ctx.tags,
-        opts=ctx.opts,
+        opts=ctx.after(group),
     )
     key_access = azure.authorization.RoleAssignment(
         f"{name}-storage-key-access",
         principal_id=encryption_identity.principal_id,
         principal_type="ServicePrincipal",
         role_definition_id=role_definition(settings.subscription_id, ROLE_KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER),
-        scope=vault.id,
-        opts=ctx.opts,
+        scope=arm_id(ctx, "Microsoft.KeyVault/vaults", vault_name(ctx)),
+        opts=ctx.after(vault),
     )
     account = azure.storage.StorageAccount(
         f"{name}-storage",
         account_name=storage_account_name(ctx),
-        resource_group_name=group.name,
+        resource_group_name=rg,
         location=location,
         kind="StorageV2",
         sku={"name": "Standard_GZRS" if spec.tier in conventions.PRODUCTION_TIERS else "Standard_ZRS"},
@@ -115,60 +127,60 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         allow_cross_tenant_replication=False,
         default_to_o_auth_authentication=True,
         network_rule_set={"default_action": "Deny", "bypass": "AzureServices"},
-        identity={"type": "UserAssigned", "user_assigned_identities": [encryption_identity.id]},
+        identity={"type": "UserAssigned", "user_assigned_identities": [arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)]},
         encryption={
             "require_infrastructure_encryption": True,
             "key_source": "Microsoft.Keyvault",
-            "key_vault_properties": {"key_name": key.name, "key_vault_uri": vault.properties.vault_uri},
-            "encryption_identity": {"encryption_user_assigned_identity": encryption_identity.id},
+            "key_vault_properties": {"key_name": "data", "key_vault_uri": vault_uri(ctx)},
+            "encryption_identity": {"encryption_user_assigned_identity": arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)},
             "services": {"blob": {"enabled": True, "key_type": "Account"}, "file": {"enabled": True, "key_type": "Account"}},
         },
         tags=ctx.tags,
-        opts=pulumi.ResourceOptions.merge(ctx.data_opts, pulumi.ResourceOptions(depends_on=[key_access])),
+        opts=ctx.after(key, encryption_identity, key_access, data=True),
     )
     container = azure.storage.BlobContainer(
         f"{name}-data",
         container_name="data",
-        account_name=account.name,
-        resource_group_name=group.name,
+        account_name=storage_account_name(ctx),
+        resource_group_name=rg,
         public_access="None",
-        opts=ctx.data_opts,
+        opts=ctx.after(account, data=True),
     )
     outputs: dict[str, Any] = {
         "resourceGroup": resource_group_name(ctx),
         "storageAccount": storage_account_name(ctx),
-        "container": container.name,
+        "container": "data",
         "keyVault": vault_name(ctx),
-        "keyId": key.key_uri,
+        "keyId": f"{vault_uri(ctx)}keys/data",
         "region": location,
     }
     workload = azure.managedidentity.UserAssignedIdentity(
         f"{name}-workload-identity",
-        resource_name_=ctx.physical("workload", max_len=128),
-        resource_group_name=group.name,
+        resource_name_=workload_identity_name,
+        resource_group_name=rg,
         location=location,
         tags=ctx.tags,
-        opts=ctx.opts,
+        opts=ctx.after(group),
     )
     azure.authorization.RoleAssignment(
         f"{name}-workload-data-access",
         principal_id=workload.principal_id,
         principal_type="ServicePrincipal",
         role_definition_id=role_definition(settings.subscription_id, ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR),
-        scope=account.id,
-        opts=ctx.opts,
+        scope=arm_id(ctx, "Microsoft.Storage/storageAccounts", storage_account_name(ctx)),
+        opts=ctx.after(account, container),
     )
     outputs["identityClientId"] = workload.client_id
     if ctx.stack.kubernetes is not None and ctx.stack.kubernetes.oidc_issuer_url is not None:
         azure.managedidentity.FederatedIdentityCredential(
             f"{name}-workload-federation",
             federated_identity_credential_resource_name=ctx.physical("k8s", max_len=120),
-            resource_name_=workload.name,
-            resource_group_name=group.name,
+            resource_name_=workload_identity_name,
+            resource_group_name=rg,
             issuer=ctx.stack.kubernetes.oidc_issuer_url,
             subject=ctx.workload_subject,
             audiences=[TOKEN_EXCHANGE_AUDIENCE],
-            opts=ctx.opts,
+            opts=ctx.after(workload),
         )
         outputs["serviceAccountAnnotations"] = {"azure.workload.identity/client-id": workload.client_id}
     return outputs

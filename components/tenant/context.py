@@ -45,6 +45,15 @@ class TenantContext:
         """The Kubernetes service account as OIDC token subject."""
         return f"system:serviceaccount:{self.namespace}:{self.service_account}"
 
+    def after(self, *resources: pulumi.Resource, data: bool = False) -> pulumi.ResourceOptions:
+        """Options for a child that refers to ``resources`` by their (known) names, not Outputs.
+
+        Known names keep the preview readable and checkable (policies see the real bucket or
+        key a child points at) and spare the SDK an Output per reference.
+        """
+        base = self.data_opts if data else self.opts
+        return pulumi.ResourceOptions.merge(base, pulumi.ResourceOptions(depends_on=list(resources)))
+
     def physical(self, *parts: str, max_len: int, alnum_only: bool = False) -> str:
         """Provider name ``plinth-<env>-<tenant>-<parts>`` within ``max_len``."""
         return conventions.physical_name(

@@ -40,32 +40,41 @@ def workload_member(project: str, namespace: str, service_account: str) -> str:
     return f"serviceAccount:{project}.svc.id.goog[{namespace}/{service_account}]"
 
 
+def key_ring_id(ctx: TenantContext) -> str:
+    """``projects/<p>/locations/<region>/keyRings/<name>``: the provider's id format."""
+    return f"projects/{ctx.stack.gcp.project}/locations/{ctx.region}/keyRings/{ctx.physical('keyring', max_len=conventions.GCP_KMS_MAX)}"
+
+
+def crypto_key_id(ctx: TenantContext) -> str:
+    return f"{key_ring_id(ctx)}/cryptoKeys/{ctx.physical('data', max_len=conventions.GCP_KMS_MAX)}"
+
+
 def build(ctx: TenantContext) -> dict[str, Any]:
     name, spec = ctx.name, ctx.spec
     project, region = ctx.stack.gcp.project, ctx.region
     ring = gcp.kms.KeyRing(
         f"{name}-keyring",
-        name=ctx.physical("keyring", max_len=conventions.GCP_KMS_MAX),
+        name=key_ring_id(ctx).rsplit("/", 1)[1],
         location=region,
         project=project,
         opts=ctx.data_opts,
     )
     key = gcp.kms.CryptoKey(
         f"{name}-key",
-        name=ctx.physical("data", max_len=conventions.GCP_KMS_MAX),
-        key_ring=ring.id,
+        name=crypto_key_id(ctx).rsplit("/", 1)[1],
+        key_ring=key_ring_id(ctx),
         purpose="ENCRYPT_DECRYPT",
         rotation_period=ROTATION_PERIOD,
         destroy_scheduled_duration=DESTROY_SCHEDULED,
         labels=ctx.labels,
-        opts=ctx.data_opts,
+        opts=ctx.after(ring, data=True),
     )
     agent = gcp.kms.CryptoKeyIAMMember(
         f"{name}-key-storage-agent",
-        crypto_key_id=key.id,
+        crypto_key_id=crypto_key_id(ctx),
         role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
         member=storage_agent(ctx.stack.gcp.project_number),
-        opts=ctx.opts,
+        opts=ctx.after(key),
     )
     bucket = gcp.storage.Bucket(
         f"{name}-data",
@@ -75,7 +84,7 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         uniform_bucket_level_access=True,
         public_access_prevention="enforced",
         versioning={"enabled": True},
-        encryption={"default_kms_key_name": key.id},
+        encryption={"default_kms_key_name": crypto_key_id(ctx)},
         soft_delete_policy={"retention_duration_seconds": SOFT_DELETE_SECONDS},
         lifecycle_rules=[
             {
@@ -86,7 +95,7 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         ],
         force_destroy=False,
         labels=ctx.labels,
-        opts=pulumi.ResourceOptions.merge(ctx.data_opts, pulumi.ResourceOptions(depends_on=[agent])),
+        opts=ctx.after(key, agent, data=True),
     )
     account = gcp.serviceaccount.Account(
         f"{name}-workload-sa",
@@ -95,21 +104,21 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         project=project,
         opts=ctx.opts,
     )
-    outputs: dict[str, Any] = {"bucket": bucket.name, "keyId": key.id, "region": region, "serviceAccountEmail": account.email}
+    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "keyId": crypto_key_id(ctx), "region": region, "serviceAccountEmail": service_account_email(ctx)}
     if ctx.stack.kubernetes is not None:
         gcp.serviceaccount.IAMMember(
             f"{name}-workload-identity",
-            service_account_id=account.name,
+            service_account_id=f"projects/{project}/serviceAccounts/{service_account_email(ctx)}",
             role="roles/iam.workloadIdentityUser",
             member=workload_member(project, ctx.namespace, ctx.service_account),
-            opts=ctx.opts,
+            opts=ctx.after(account),
         )
         outputs["serviceAccountAnnotations"] = {"iam.gke.io/gcp-service-account": service_account_email(ctx)}
     gcp.storage.BucketIAMMember(
         f"{name}-data-workload-access",
-        bucket=bucket.name,
+        bucket=bucket_name(ctx),
         role="roles/storage.objectUser",
         member=f"serviceAccount:{service_account_email(ctx)}",
-        opts=pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(depends_on=[account])),
+        opts=ctx.after(bucket, account),
     )
     return outputs
