@@ -53,15 +53,14 @@ def tenant_tags(spec: TenantSpec, base: dict[str, str]) -> dict[str, str]:
 def data_options(spec: TenantSpec) -> pulumi.ResourceOptions:
     """How keys, buckets, vaults and storage accounts are kept.
 
-    * retained on delete unless the spec says ``dataDeletion: delete`` - removing a tenant from
-      the stack forgets its data resources but never deletes them;
-    * protected for production tiers - ``pulumi destroy`` or removing the tenant stops with an
-      error until someone unprotects them on purpose (``pulumi state unprotect``).
+    Unless the spec says ``dataDeletion: delete`` they are both protected and retained on
+    delete: removing the tenant (or ``pulumi destroy``) stops with an error naming them, and
+    even after someone unprotects them on purpose (``pulumi state unprotect``) Pulumi only
+    forgets them - the data stays in the cloud. ``protect`` is also what policy packs can see
+    (the analyzer protocol does not carry ``retainOnDelete``).
     """
-    return pulumi.ResourceOptions(
-        retain_on_delete=spec.data_deletion == "retain",
-        protect=spec.tier in conventions.PRODUCTION_TIERS,
-    )
+    keep = spec.data_deletion == "retain"
+    return pulumi.ResourceOptions(retain_on_delete=keep, protect=keep)
 
 
 class Tenant(pulumi.ComponentResource):
