@@ -71,7 +71,10 @@ def _run_policy_gate(plan: dict[str, Any], stack: str, packs: list[str] | None, 
 
     config = read_json_file(config_file) if config_file else None
     pack_dirs = [Path(p) for p in packs] if packs else list(gate.DEFAULT_PACKS)
-    return gate.run_gate(plan, pack_dirs, config, stack=stack)
+    try:
+        return gate.run_gate(plan, pack_dirs, config, stack=stack, config_source=config_file or "policy config")
+    except gate.GateError as err:
+        raise CliError(str(err)) from None
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

@@ -1,0 +1,203 @@
+"""The offline policy gate: run CrossGuard packs over a plan, a stack export or a preview JSON.
+
+Each pack runs in its own process exactly as the Pulumi engine starts it and is driven through
+the Analyzer gRPC protocol; packs run concurrently. See ``plinth policy --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Mapping
+
+from scripts.gate.config import PolicyConfigError, reconcile, unknown_policies
+from scripts.gate.packs import Pack, PackError, analyze_request, providers_by_urn
+from scripts.gate.report import SUPPRESSED_PREFIX, UNKNOWN_MARKER, Finding, Report, RuleInfo
+from scripts.gate.resources import PROVIDER_PREFIX, STACK_TYPE, InputError, Resource, from_preview, from_state, read_json
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PACKS: tuple[Path, ...] = tuple(ROOT / "policies" / name for name in ("security", "compliance", "cost"))
+
+__all__ = ["run_gate", "evaluate", "register_cli", "DEFAULT_PACKS", "Report", "GateError"]
+
+
+class GateError(Exception):
+    """The gate could not evaluate (exit code 2); one line naming the input and the reason."""
+
+
+def _classify(message: str) -> str:
+    if UNKNOWN_MARKER in message and message.startswith("can't run policy"):
+        return "unknown"
+    if message.startswith(SUPPRESSED_PREFIX):
+        return "suppressed"
+    return "violation"
+
+
+def evaluate(
+    resources: list[Resource],
+    pack_dirs: list[Path],
+    policy_config: Mapping[str, Any] | None = None,
+    *,
+    project: str = "plinth",
+    stack: str = "dev",
+    stack_config: dict[str, Any] | None = None,
+    dry_run: bool = True,
+    config_source: str = "policy config",
+) -> Report:
+    """Run every pack over the resources; raises GateError when something cannot be evaluated."""
+    started = time.perf_counter()
+    packs: list[Pack] = []
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(pack_dirs))) as pool:
+            starting = [pool.submit(Pack(d, project=project, stack=stack, config=stack_config or {}, dry_run=dry_run).start) for d in pack_dirs]
+            errors = []
+            for f in starting:
+                try:
+                    packs.append(f.result())
+                except PackError as err:
+                    errors.append(str(err))
+            if errors:
+                raise GateError(errors[0])
+            infos = list(pool.map(lambda p: p.get_info(), packs))
+        known = {name for info in infos for name in info.policies}
+        unknown = unknown_policies(policy_config, known)
+        if unknown:
+            raise GateError(f"{config_source}: {unknown[0]}: no such policy in the packs ({', '.join(i.name for i in infos)})")
+        for pack, info in zip(packs, infos):
+            resolved = reconcile(info.descriptors(), info.initial_config, policy_config, source=config_source)
+            pack.resolved = resolved
+            pack.configure(resolved)
+
+        report = Report(resources=len(resources), packs=[{"name": i.name, "version": i.version, "policies": len(i.policies)} for i in infos])
+        for info, pack in zip(infos, packs):
+            for p in info.policies.values():
+                report.rules[p.name] = RuleInfo(info.name, p.name, p.description, p.severity, p.frameworks, p.remediation, pack.resolved[p.name].enforcement_level)
+
+        providers = providers_by_urn(resources)
+        analyzed = [r for r in resources if r.custom and not r.type.startswith(PROVIDER_PREFIX) and r.type != STACK_TYPE]
+        by_urn = {r.urn: r for r in resources}
+        # Remediation first (it may change properties), as the engine does before Analyze.
+        for info, pack in zip(infos, packs):
+            if any(v.enforcement_level == "remediate" for v in pack.resolved.values()):
+                for urn, changes in pack.remediate(analyzed, providers).items():
+                    for policy, description in changes:
+                        report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
+        requests = [(r.urn, analyze_request(r, providers).SerializeToString()) for r in analyzed]
+
+        def run_pack(pair):
+            info, pack = pair
+            return info, pack.analyze(requests) + pack.analyze_stack(resources, providers)
+
+        with ThreadPoolExecutor(max_workers=len(packs)) as pool:
+            for info, diagnostics in pool.map(run_pack, zip(infos, packs)):
+                for d in diagnostics:
+                    status = _classify(d.message)
+                    message = d.message[len(SUPPRESSED_PREFIX):].strip() if status == "suppressed" else d.message
+                    report.findings.append(_finding(info, d.policy, message, d.urn, by_urn, d.enforcement_level, status))
+        report.seconds = time.perf_counter() - started
+        return report
+    except (PackError, PolicyConfigError) as err:
+        raise GateError(str(err)) from None
+    finally:
+        for pack in packs:
+            pack.close()
+
+
+def _finding(info, policy: str, message: str, urn: str, by_urn: dict[str, Resource], level: str, status: str) -> Finding:
+    p = info.policies.get(policy)
+    resource = by_urn.get(urn)
+    if p and p.description and message.startswith(p.description + "\n"):
+        message = message[len(p.description) + 1 :]  # the SDK prefixes the policy's description
+    return Finding(
+        policyPack=info.name, policyPackVersion=info.version, policy=policy, description=p.description if p else "",
+        message=message, urn=urn, resourceType=resource.type if resource else "", enforcementLevel=level,
+        severity=p.severity if p else "", frameworks=p.frameworks if p else [], remediation=p.remediation if p else "", status=status,
+    )
+
+
+def run_gate(plan: dict[str, Any], pack_dirs: list[Path], policy_config: Mapping[str, Any] | None = None, *, stack: str = "dev", **kw: Any) -> Report:
+    """The gate over an offline plan (``plinth preview``'s JSON)."""
+    try:
+        resources = from_preview(plan, "plan")
+    except InputError as err:
+        raise GateError(str(err)) from None
+    return evaluate(resources, pack_dirs, policy_config, stack=stack, **kw)
+
+
+# --------------------------------------------------------------------------------------------
+# CLI: plinth policy
+# --------------------------------------------------------------------------------------------
+def register_cli(sub: Any) -> None:
+    p = sub.add_parser(
+        "policy",
+        help="run the policy packs offline over a stack, a stack export or a preview JSON",
+        description="Run CrossGuard policy packs offline (the Analyzer protocol, no Pulumi CLI, no credentials). "
+        "Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 could not evaluate.",
+    )
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--stack", help="preview this stack offline and gate the plan")
+    source.add_argument("--state", type=Path, help="a `pulumi stack export` file")
+    source.add_argument("--preview-json", type=Path, help="a `pulumi preview --json` (or `plinth preview --format json`) file")
+    p.add_argument("--pack", action="append", type=Path, help="policy pack directory (repeatable; default: the three Plinth packs)")
+    p.add_argument("--config", type=Path, help="policy config JSON, as for `pulumi preview --policy-pack-config`")
+    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
+    p.add_argument("--out", type=Path, help="write the report here instead of stdout")
+    p.add_argument("--project-dir", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_policy)
+
+
+def load_policy_config(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        return read_json(path)
+    except InputError as err:
+        raise GateError(str(err)) from None
+
+
+def cmd_policy(args: argparse.Namespace) -> int:
+    from scripts import engine
+    from scripts.cli import CliError, progress, write_output
+
+    try:
+        config = load_policy_config(args.config)
+        source_name = str(args.config) if args.config else "policy config"
+        artifact = "Pulumi.yaml"
+        if args.stack:
+            project_dir = Path(args.project_dir).resolve() if args.project_dir else engine.project_root()
+            with progress(f"Previewing stack [bold]{args.stack}[/bold] offline..."):
+                try:
+                    plan = engine.preview_plan(args.stack, project_dir)
+                except engine.EngineError as err:
+                    raise CliError(err.message) from err
+            resources, stack, dry_run = from_preview(plan, "plan"), args.stack, True
+            artifact = f"stacks/Pulumi.{args.stack}.yaml"
+        elif args.state:
+            resources, stack, dry_run = from_state(read_json(args.state), str(args.state)), _stack_of(read_json(args.state)), False
+        else:
+            resources, stack, dry_run = from_preview(read_json(args.preview_json), str(args.preview_json)), "preview", True
+        packs = args.pack or list(DEFAULT_PACKS)
+        with progress(f"Running {len(packs)} policy pack(s) over {len(resources)} resources..."):
+            report = evaluate(resources, packs, config, stack=stack, dry_run=dry_run, config_source=source_name)
+    except (InputError, GateError) as err:
+        raise CliError(str(err)) from None
+    if args.format == "json":
+        text = json.dumps(report.to_json(), indent=2) + "\n"
+    elif args.format == "sarif":
+        text = json.dumps(report.to_sarif(artifact), indent=2) + "\n"
+    elif args.format == "markdown":
+        text = report.render_markdown()
+    else:
+        text = report.render_text()
+    write_output(text, args.out)
+    return report.exit_code
+
+
+def _stack_of(doc: dict[str, Any]) -> str:
+    for res in doc.get("deployment", {}).get("resources", []):
+        if res.get("type") == STACK_TYPE:
+            return res["urn"].split(":")[2] if res["urn"].startswith("urn:pulumi:") else "stack"
+    return "stack"
