@@ -45,7 +45,7 @@ def write_output(text: str, out: str | None) -> None:
             Path(out).write_text(text)
         except OSError as err:
             raise CliError(f"{out}: cannot write: {err.strerror}") from None
-        _err.print(f"wrote {escape(out)}")
+        _err.print(f"wrote {escape(str(out))}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
