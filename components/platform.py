@@ -52,7 +52,8 @@ class Platform(pulumi.ComponentResource):
                 provider = self._cloud_provider(name, spec.cloud, config.tenant_region(spec))
                 opts = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(providers={provider.package: provider}))
             self.tenants[spec.id] = Tenant(spec.id, TenantArgs(spec=spec, stack=config, tags=tags), opts=opts)
-        self.tenant_outputs = pulumi.Output.from_input({tid: t.summary for tid, t in self.tenants.items()})
+        ids = list(self.tenants)
+        self.tenant_outputs = pulumi.Output.all(*(self.tenants[t].summary for t in ids)).apply(lambda s: dict(zip(ids, s)))
         self.register_outputs({"tenants": self.tenant_outputs})
 
     def _cloud_provider(self, name: str, cloud: str, region: str) -> pulumi.ProviderResource:

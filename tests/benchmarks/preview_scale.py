@@ -6,8 +6,9 @@
 2. In a fresh process, runs ``plinth preview`` of it (config load + validation + the real
    program under the recording engine) and records the plan.
 3. In another fresh process, replays the recorded registrations (same types, names, parents,
-   inputs, options) through the raw SDK - plain ``CustomResource``/``ComponentResource`` - under
-   the same engine: the baseline cost of registering those resources at all.
+   inputs, options, dependencies, and inputs that wait on other resources' outputs) through the raw SDK - the provider SDKs' own classes
+   (``pulumi_aws.s3.Bucket``...), plain ``ComponentResource`` for components - under the same
+   engine: what writing the same resources by hand with the Pulumi SDK costs.
 
 Prints resources, seconds, resources/s, peak RSS of each process and the ratio Plinth/raw.
 Targets at N=1000: ratio <= 1.10, peak memory <= 1 GiB.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import resource
 import shutil
 import subprocess
@@ -66,6 +68,31 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
     return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
 
 
+def typed_classes() -> dict[str, type]:
+    """Type token -> the provider SDK's class, from the modules each provider SDK registers."""
+    import importlib
+
+    import pulumi_aws, pulumi_azure_native, pulumi_gcp, pulumi_kubernetes  # noqa: F401 - register their modules
+    from pulumi.runtime import rpc
+
+    classes: dict[str, type] = {}
+    for modules in rpc._RESOURCE_MODULES.values():
+        for module in modules:
+            info = getattr(module, "mod_info", None)
+            if not info:
+                continue
+            for token, class_name in info["classes"].items():
+                classes[token] = (info["fqn"], class_name)
+    return {token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in NEEDED} if NEEDED else {}
+
+
+NEEDED: set[str] = set()
+
+
+def snake(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+
 def child_raw(plan_file: Path, stack: str) -> dict:
     import pulumi
 
@@ -73,6 +100,8 @@ def child_raw(plan_file: Path, stack: str) -> dict:
 
     steps = json.loads(plan_file.read_text())["steps"]
     states = [s["newState"] for s in steps if s["newState"]["type"] != engine.STACK_TYPE]
+    NEEDED.update(s["type"] for s in states if s["custom"])
+    classes = typed_classes()
 
     def program() -> None:
         created: dict[str, pulumi.Resource] = {}
@@ -84,11 +113,28 @@ def child_raw(plan_file: Path, stack: str) -> dict:
                 parent=created.get(state.get("parent", "")),
                 protect=state.get("protect", False),
                 retain_on_delete=state.get("retainOnDelete", False),
+                depends_on=[created[d] for d in state.get("dependencies", []) if d in created],
+                provider=created.get((state.get("provider") or "").rsplit("::", 1)[0]) if state["custom"] else None,
             )
+            # Inputs that came from other resources' outputs wait for those resources, as in
+            # the program (the recorded property dependencies say which).
+            inputs = dict(state["inputs"])
+            for key, deps in (state.get("propertyDependencies") or {}).items():
+                waits = [created[d].urn for d in deps if d in created]
+                if key in inputs and waits:
+                    inputs[key] = pulumi.Output.all(*waits).apply(lambda _, v=inputs[key]: v)
+            cls = classes.get(state["type"])
             if state["type"].startswith(engine.PROVIDER_PREFIX):
                 res: pulumi.Resource = pulumi.ProviderResource(state["type"].split(":")[2], name, state["inputs"], opts)
+            elif cls is not None:
+                kwargs = {snake(k): v for k, v in inputs.items()}
+                if state["type"].startswith("kubernetes:"):
+                    kwargs.pop("api_version", None), kwargs.pop("kind", None)
+                if "resource_name" in kwargs:
+                    kwargs["resource_name_"] = kwargs.pop("resource_name")
+                res = cls(name, opts=opts, **kwargs)
             elif state["custom"]:
-                res = pulumi.CustomResource(state["type"], name, dict(state["inputs"]), opts)
+                res = pulumi.CustomResource(state["type"], name, inputs, opts)
             else:
                 res = pulumi.ComponentResource(state["type"], name, None, opts)
             created[state["urn"]] = res
@@ -96,7 +142,7 @@ def child_raw(plan_file: Path, stack: str) -> dict:
     started = time.perf_counter()
     plan = engine.run(program, project="plinth", stack=stack, preview=True)
     seconds = time.perf_counter() - started
-    return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
+    return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib(), "typed": len(classes)}
 
 
 def run_child(*args: str) -> dict:
