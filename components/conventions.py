@@ -41,6 +41,8 @@ TAG_TIER = "tier"
 TAG_COST_CENTER = "cost-center"
 TAG_COMPLIANCE = "compliance"
 TAG_DATA_RESIDENCY = "data-residency"
+#: Present (value "delete") only on data a tenant spec allows Pulumi to delete; policies read it.
+TAG_DATA_DELETION = "data-deletion"
 MANAGED_BY_VALUE = "plinth"
 
 #: Tags every taggable cloud resource must carry (the required-tags policy checks these).

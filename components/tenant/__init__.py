@@ -46,6 +46,7 @@ def tenant_tags(spec: TenantSpec, base: dict[str, str]) -> dict[str, str]:
         cost_center=spec.cost_center,
         data_residency=spec.data_residency,
         compliance=".".join(sorted(spec.compliance)) or None,
+        data_deletion="delete" if spec.data_deletion == "delete" else None,
     )
     return merged | dict(spec.tags)
 

@@ -1,0 +1,28 @@
+from policies.base import resource_policy
+from policies.props import as_list, compliance_of, get
+
+CONFIG = {
+    "minimumDays": {"type": "integer", "minimum": 1, "default": 35, "description": "Retention floor of every backup rule."},
+    "hipaaMinimumDays": {"type": "integer", "minimum": 1, "default": 2190, "description": "Floor for HIPAA tenants (six years)."},
+}
+
+
+def check(props, config):
+    floor = config["hipaaMinimumDays"] if "hipaa" in compliance_of(props) else config["minimumDays"]
+    for rule in as_list(props.get("rules")):
+        days = get(rule, "lifecycle.deleteAfter")
+        if days is not None and days < floor:
+            yield f"Rule {rule.get('ruleName', '?')} deletes recovery points after {days:g} days; the floor is {floor}."
+
+
+POLICY = resource_policy(
+    name="aws-backup-plan-retention-minimum",
+    description="AWS Backup rules keep recovery points at least as long as the tenant's frameworks require.",
+    pack="compliance",
+    types=["aws:backup/plan:Plan"],
+    check=check,
+    severity="medium",
+    frameworks=["soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.310(d)(2)(iv)"],
+    remediation="Raise rules[].lifecycle.deleteAfter to the floor (35 days; six years for HIPAA).",
+    config=CONFIG,
+)

@@ -1,0 +1,21 @@
+from policies.base import resource_policy
+
+
+def check(props, config):
+    if props.get("isMultiRegionTrail") is not True:
+        yield "The trail records one region only."
+    if props.get("enableLogFileValidation") is not True:
+        yield "Log file validation is off; tampering with audit logs would go unnoticed."
+
+
+POLICY = resource_policy(
+    name="aws-cloudtrail-trail-validated",
+    description="CloudTrail trails cover every region and validate their log files.",
+    pack="compliance",
+    types=["aws:cloudtrail/trail:Trail"],
+    check=check,
+    severity="high",
+    frameworks=["soc2:CC7.2", "hipaa:164.312(b)", "cis:aws-3.1", "cis:aws-3.2"],
+    remediation="Set isMultiRegionTrail: true and enableLogFileValidation: true.",
+    enforcement="mandatory",
+)

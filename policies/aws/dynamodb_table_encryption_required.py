@@ -1,0 +1,19 @@
+from policies.base import resource_policy
+from policies.props import get
+
+
+def check(props, config):
+    if get(props, "serverSideEncryption.enabled") is not True:
+        yield "The table uses the AWS-owned key; enable server-side encryption with a KMS key."
+
+
+POLICY = resource_policy(
+    name="aws-dynamodb-table-encryption-required",
+    description="DynamoDB tables encrypt data with a KMS key the account controls.",
+    pack="security",
+    types=["aws:dynamodb/table:Table"],
+    check=check,
+    severity="medium",
+    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32"],
+    remediation="Set serverSideEncryption: {enabled: true, kmsKeyArn: <customer-managed key>}.",
+)

@@ -1,0 +1,20 @@
+from policies.base import resource_policy
+
+
+def check(props, config):
+    spec = props.get("customerMasterKeySpec") or props.get("keySpec") or "SYMMETRIC_DEFAULT"
+    if spec == "SYMMETRIC_DEFAULT" and props.get("enableKeyRotation") is not True:
+        yield "Automatic rotation of the symmetric key is off."
+
+
+POLICY = resource_policy(
+    name="aws-kms-key-rotation-enabled",
+    description="Symmetric KMS keys rotate automatically.",
+    pack="security",
+    types=["aws:kms/key:Key"],
+    check=check,
+    severity="high",
+    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "cis:aws-3.6"],
+    remediation="Set enableKeyRotation: true.",
+    enforcement="mandatory",
+)

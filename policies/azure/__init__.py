@@ -1,0 +1,1 @@
+"""Policies, one per module; see policies/base.py."""

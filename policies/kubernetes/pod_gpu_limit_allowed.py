@@ -1,0 +1,45 @@
+from policies.base import resource_policy
+from policies.kubernetes._workloads import TYPES
+from policies.props import containers, get, pod_template, tier_of
+
+CONFIG = {
+    "maxGpusPerPod": {
+        "type": "object",
+        "description": "Most GPUs one pod may request, per tenant tier (label plinth.dev/tier).",
+        "additionalProperties": {"type": "integer", "minimum": 0},
+        "default": {"free": 0, "standard": 0, "premium": 2, "enterprise": 8},
+    }
+}
+
+
+GPU = "nvidia.com/gpu"
+
+
+def _gpus(container) -> float:
+    """GPUs a container takes: its limit, or its request when only that is set (they must be equal)."""
+    values = [get(container, f"resources.{kind}", {}).get(GPU) for kind in ("limits", "requests")]
+    return max((float(v) for v in values if v is not None), default=0.0)
+
+
+def check(props, config):
+    meta, spec = pod_template(props)
+    tier = tier_of(props) or (tier_of({"metadata": meta}) if meta else None)
+    if spec is None or tier is None:
+        return
+    gpus = sum(_gpus(c) for c in containers(spec))
+    limit = config["maxGpusPerPod"].get(tier)
+    if limit is not None and gpus > limit:
+        yield f"The pod asks for {gpus:g} GPU(s); the {tier} tier allows {limit}."
+
+
+POLICY = resource_policy(
+    name="kubernetes-pod-gpu-limited",
+    description="Pods request no more GPUs than the tenant's tier allows.",
+    pack="cost",
+    types=TYPES,
+    check=check,
+    severity="medium",
+    frameworks=[],
+    remediation="Lower resources.limits['nvidia.com/gpu'] (and requests) or move the tenant to a higher tier.",
+    config=CONFIG,
+)
