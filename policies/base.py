@@ -84,7 +84,7 @@ def resource_policy(
     enforcement: str = "advisory",
     config: dict[str, Any] | None = None,
     never_waive: bool = False,
-    remediate: Callable[[Any, dict[str, Any]], dict[str, Any] | None] | None = None,
+    remediate: Callable[[Any, dict[str, Any], str], dict[str, Any] | None] | None = None,
 ) -> ResourceValidationPolicy:
     types = tuple(types)
     meta = _meta(name, description, pack, severity, frameworks, remediation, enforcement, never_waive, "resource", types)
@@ -103,7 +103,7 @@ def resource_policy(
     def do_remediate(args):
         if args.resource_type not in types:
             return None
-        return remediate(args.props, dict(args.get_config() or {}))
+        return remediate(args.props, dict(args.get_config() or {}), args.resource_type)
 
     policy = ResourceValidationPolicy(
         name=name,

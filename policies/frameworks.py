@@ -70,6 +70,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "azure-3.7": "Public access level is disabled for storage accounts with blob containers",
         "azure-3.15": "Minimum TLS version for storage accounts is TLS 1.2",
         "azure-4.1.2": "Azure SQL servers do not allow ingress from any IP",
+        "azure-4.1.5": "Data encryption (transparent data encryption) is set to On on SQL databases",
         "azure-6.1": "RDP access from the internet is evaluated and restricted",
         "azure-6.2": "SSH access from the internet is evaluated and restricted",
         "azure-7.3": "Disks are encrypted with customer-managed keys",

@@ -36,15 +36,26 @@ class Suppression:
     reason: str
     owner: str
     expires: dt.date
+    #: The date as written; an unreadable date parses as ``date.min`` (expired: fail closed).
+    expires_text: str = ""
 
     def matches(self, urn: str, name: str) -> bool:
         return urn == self.resource or fnmatchcase(name, self.resource) or fnmatchcase(urn, self.resource)
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.date.min
+
+
 def parse(items: Iterable[Mapping[str, Any]] | None) -> list[Suppression]:
+    """Suppressions from policy config (already validated against ``SCHEMA`` by the policy SDK)."""
     out = []
     for item in items or []:
-        out.append(Suppression(item["resource"], item["reason"], item["owner"], dt.date.fromisoformat(item["expires"])))
+        text = str(item["expires"])
+        out.append(Suppression(str(item["resource"]), str(item["reason"]), str(item["owner"]), _date(text), text))
     return out
 
 
@@ -60,4 +71,5 @@ def decide(message: str, urn: str, name: str, suppressions: list[Suppression], *
     if active:
         return None
     latest = max(matching, key=lambda s: s.expires)
-    return f"{message} (suppression expired on {latest.expires.isoformat()}, owner {latest.owner}: {latest.reason})"
+    when = latest.expires.isoformat() if latest.expires != dt.date.min else f"an unreadable date {latest.expires_text!r}"
+    return f"{message} (suppression for {latest.resource} expired on {when} (owner {latest.owner}): {latest.reason})"

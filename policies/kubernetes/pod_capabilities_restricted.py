@@ -25,5 +25,4 @@ POLICY = resource_policy(
     frameworks=["soc2:CC6.8", "cis:k8s-5.2.9"],
     remediation="Set securityContext.capabilities: {drop: [ALL]} and add only NET_BIND_SERVICE when needed.",
     enforcement="mandatory",
-    never_waive=False,
 )

@@ -1,6 +1,6 @@
 from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.props import containers, pod_template
 
 
 def check(props, config):
@@ -26,5 +26,4 @@ POLICY = resource_policy(
     frameworks=["soc2:CC8.1"],
     remediation="Reference images by digest (image@sha256:...) or an immutable version tag.",
     enforcement="advisory",
-    never_waive=False,
 )

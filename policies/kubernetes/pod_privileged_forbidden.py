@@ -1,6 +1,6 @@
 from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.props import containers, get, pod_template
 
 
 def check(props, config):

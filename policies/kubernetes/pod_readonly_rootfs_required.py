@@ -1,6 +1,6 @@
 from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.props import containers, get, pod_template
 
 
 def check(props, config):
@@ -22,5 +22,4 @@ POLICY = resource_policy(
     frameworks=["soc2:CC6.8"],
     remediation="Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the app writes.",
     enforcement="advisory",
-    never_waive=False,
 )

@@ -1,6 +1,6 @@
 from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.props import containers, get, pod_template
 
 
 def check(props, config):
@@ -24,5 +24,4 @@ POLICY = resource_policy(
     frameworks=["soc2:A1.2"],
     remediation="Set resources.limits.cpu and resources.limits.memory on every container.",
     enforcement="advisory",
-    never_waive=False,
 )

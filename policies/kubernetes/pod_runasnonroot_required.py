@@ -1,6 +1,6 @@
 from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.props import containers, get, pod_template
 
 
 def check(props, config):
@@ -25,5 +25,4 @@ POLICY = resource_policy(
     frameworks=["soc2:CC6.8", "cis:k8s-5.2.7"],
     remediation="Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser.",
     enforcement="mandatory",
-    never_waive=False,
 )

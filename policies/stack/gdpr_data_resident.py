@@ -8,7 +8,9 @@ CLOUD_OF = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
 def region_of(r) -> str | None:
     cloud = CLOUD_OF.get(r.resource_type.split(":", 1)[0])
     if cloud == "azure":
-        return r.props.get("location") or (r.provider.props.get("location") if r.provider else None)
+        location = r.props.get("location") or (r.provider.props.get("location") if r.provider else None)
+        # Azure accepts display names ("West Europe") as well as names ("westeurope").
+        return str(location).replace(" ", "").lower() if location else None
     if cloud == "gcp":
         location = r.props.get("location") or r.props.get("region")
         if location:

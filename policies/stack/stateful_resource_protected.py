@@ -12,6 +12,8 @@ STATEFUL = {
 
 
 def check(resources, config):
+    # Only ``protect`` reaches policy packs: the analyzer protocol (AnalyzerResourceOptions) does not
+    # carry retainOnDelete, so a resource that is only retained cannot be told apart here.
     for r in resources:
         if r.resource_type not in STATEFUL or r.opts.protect:
             continue

@@ -156,4 +156,17 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         "aws:s3/bucket:Bucket", {"bucket": "b", "tags": {**TAGS, "tenant": "acme", "cost-center": "cc-1"}},
         [("tags.environment", DELETE), ("tags.cost-center", DELETE)], "tags",
     ),
+    "gcp-sql-instance-cmek-required": (
+        "gcp:sql/databaseInstance:DatabaseInstance", {"databaseVersion": "POSTGRES_16", "encryptionKeyName": "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k"},
+        [("encryptionKeyName", DELETE), ("encryptionKeyName", "")], "encryptionKeyName",
+    ),
+    "azure-sql-database-tde-enabled": (
+        "azure-native:sql:TransparentDataEncryption", {"databaseName": "db", "serverName": "s", "resourceGroupName": "rg", "tdeName": "current", "state": "Enabled"},
+        [("state", "Disabled")], "state",
+    ),
+    "kubernetes-pod-token-automount-disabled": (
+        "kubernetes:batch/v1:CronJob",
+        {"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {"spec": {"containers": [SECURE_CONTAINER]}}}}}},
+        [("spec.jobTemplate.spec.template.spec.automountServiceAccountToken", True)], "spec.jobTemplate.spec.template.spec",
+    ),
 }

@@ -63,6 +63,21 @@ def analyze(policy, type_: str, props: dict[str, Any], *, config: dict[str, Any]
     return _outcome(servicer.Analyze(request, None))
 
 
+def remediate(policy, type_: str, props: dict[str, Any], *, config: dict[str, Any] | None = None, name: str = "res") -> dict[str, Any] | None:
+    """Run a remediate-level policy through the servicer's Remediate; the new props, or None when unchanged."""
+    from google.protobuf import json_format
+
+    servicer = _servicer(policy, config)
+    request = analyzer_pb2.AnalyzeRequest(type=type_, properties=to_struct(props), urn=f"urn:pulumi:dev::p::{type_}::{name}", name=name)
+    response = servicer.Remediate(request, None)
+    for rem in response.remediations:
+        if rem.diagnostic:
+            raise AssertionError(rem.diagnostic)
+        if rem.HasField("properties"):
+            return json_format.MessageToDict(rem.properties)
+    return None
+
+
 def analyze_stack(policy, resources: list[dict[str, Any]], *, config: dict[str, Any] | None = None) -> Outcome:
     """resources: dicts with type, props, and optional name, protect, provider (props)."""
     servicer = _servicer(policy, config)
@@ -96,4 +111,4 @@ def mutate(props: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
 
 
 DELETE = object()
-__all__ = ["analyze", "analyze_stack", "mutate", "Outcome", "UNKNOWN", "DELETE"]
+__all__ = ["analyze", "analyze_stack", "remediate", "mutate", "Outcome", "UNKNOWN", "DELETE"]

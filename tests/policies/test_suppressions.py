@@ -25,8 +25,22 @@ def test_decide_is_pure_and_dated():
     assert suppressions.decide("bad", "urn:x::legacy-logs", "legacy-logs", s, never_waive=False, today=TODAY) is None
     assert suppressions.decide("bad", "urn:x::other", "other", s, never_waive=False, today=TODAY) == "bad"
     expired = suppressions.decide("bad", "u", "legacy-logs", s, never_waive=False, today=dt.date(2027, 1, 1))
-    assert expired.startswith("bad (suppression expired on 2026-12-01, owner storage-team")
+    assert expired.startswith("bad (suppression for legacy-* expired on 2026-12-01 (owner storage-team)")
     assert "cannot be suppressed" in suppressions.decide("bad", "u", "legacy-logs", s, never_waive=True, today=TODAY)
+
+
+def test_matching_by_urn_or_glob_and_the_latest_expiry_wins():
+    urn = "urn:pulumi:dev::p::aws:ebs/volume:Volume::data"
+    s = suppressions.parse([entry(urn, "2026-01-01"), entry("da*", "2026-12-31")])
+    assert suppressions.decide("bad", urn, "data", s, never_waive=False, today=TODAY) is None
+    assert suppressions.decide("bad", "urn:x::other", "other", s, never_waive=False, today=TODAY) == "bad"
+    late = suppressions.decide("bad", urn, "data", s, never_waive=False, today=dt.date(2027, 1, 1))
+    assert "expired on 2026-12-31" in late
+
+
+def test_an_unreadable_expiry_counts_as_expired():
+    s = suppressions.parse([entry("x", "2026-02-30")])
+    assert "unreadable date '2026-02-30'" in suppressions.decide("bad", "u", "x", s, never_waive=False, today=TODAY)
 
 
 def test_policies_honour_suppressions_from_config():
@@ -35,7 +49,7 @@ def test_policies_honour_suppressions_from_config():
     assert analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data").violations
     assert analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", FUTURE)]}).passed
     expired = analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", PAST)]})
-    assert expired.violations and "suppression expired" in expired.violations[0]
+    assert expired.violations and f"suppression for legacy-* expired on {PAST} (owner storage-team)" in expired.violations[0]
 
 
 def test_never_waive_controls_ignore_suppressions():
