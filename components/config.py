@@ -23,6 +23,7 @@ from pydantic import Field, StringConstraints, ValidationError, field_validator
 
 from components import conventions
 from components.base import UNKNOWN, DnsLabel, Secret, StrictModel, find_secrets
+from components.monitoring.spec import MonitoringSpec
 from components.tenant.spec import TenantSpec
 
 NAMESPACE = "plinth"
@@ -87,6 +88,7 @@ class StackConfig(StrictModel):
     gcp: GcpSettings | None = None
     azure: AzureSettings | None = None
     tenants: list[TenantSpec] = Field(default_factory=list, max_length=5000)
+    monitoring: MonitoringSpec | None = None
     backup: Any = None
     deployments: Any = None
 
@@ -130,6 +132,19 @@ def cross_check(cfg: StackConfig) -> list[tuple[str, str]]:
             problems.append(
                 ("kubernetes.oidcIssuerUrl", f"tenant {tenant.id!r} needs workload identity on {tenant.cloud}: set the cluster's OIDC issuer URL")
             )
+    if cfg.monitoring is not None:
+        ids = {t.id for t in cfg.tenants}
+        for i, s in enumerate(cfg.monitoring.slos):
+            if s.tenant is not None and s.tenant not in ids:
+                problems.append((f"monitoring.slos[{i}].tenant", f"no tenant {s.tenant!r} in plinth:tenants"))
+        if cfg.kubernetes is not None and cfg.monitoring.namespace != cfg.kubernetes.monitoring_namespace:
+            problems.append(
+                ("monitoring.namespace", f"is {cfg.monitoring.namespace!r} but tenants admit scrapes from kubernetes.monitoringNamespace {cfg.kubernetes.monitoring_namespace!r}; use the same namespace")
+            )
+        if cfg.monitoring.cloudwatch and cfg.aws is None:
+            problems.append(("monitoring.cloudwatch", "CloudWatch alarms need plinth:aws settings"))
+        if cfg.kubernetes is None and not cfg.monitoring.cloudwatch and cfg.monitoring.slos:
+            problems.append(("monitoring", "SLOs need a cluster (plinth:kubernetes) or CloudWatch alarms (monitoring.cloudwatch) to run on"))
     return problems
 
 

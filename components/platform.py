@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 
 from components import conventions
 from components.config import StackConfig
+from components.monitoring import MonitoringStack, MonitoringStackArgs
 from components.tenant import Tenant, TenantArgs
 
 
@@ -52,6 +53,14 @@ class Platform(pulumi.ComponentResource):
                 provider = self._cloud_provider(name, spec.cloud, config.tenant_region(spec))
                 opts = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(providers={provider.package: provider}))
             self.tenants[spec.id] = Tenant(spec.id, TenantArgs(spec=spec, stack=config, tags=tags), opts=opts)
+        self.monitoring = None
+        if config.monitoring is not None:
+            namespaces = {tid: t.namespace for tid, t in self.tenants.items() if t.namespace}
+            self.monitoring = MonitoringStack(
+                f"{name}-monitoring",
+                MonitoringStackArgs(spec=config.monitoring, stack=config, tenant_namespaces=namespaces, tags=tags),
+                opts=child,
+            )
         ids = list(self.tenants)
         self.tenant_outputs = pulumi.Output.all(*(self.tenants[t].summary for t in ids)).apply(lambda s: dict(zip(ids, s)))
         self.register_outputs({"tenants": self.tenant_outputs})
