@@ -1,0 +1,109 @@
+"""Alertmanager config passes amtool; custom resources validate against the upstream CRD schemas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from components.monitoring import alertmanager, dashboards, monitors
+from components.monitoring import slo as gen
+from components.monitoring.spec import AlertingSpec, SloSpec
+from tests.monitoring.test_slo_rules import AVAILABILITY, LATENCY
+from tests.monitoring.tools import tool, write_yaml
+
+CRDS = Path(__file__).resolve().parents[1] / "schemas" / "crds"
+ALERTING = {
+    "receivers": [
+        {"name": "oncall", "pagerduty": {"routingKey": "pd-routing-key-123"}},
+        {"name": "team", "slack": {"channel": "#audio-alerts", "apiUrl": "https://hooks.slack.com/services/T0/B0/SECRETSLACK"}},
+        {"name": "mail", "email": {"to": "ops@example.com", "from": "am@example.com", "smarthost": "smtp.example.com:587", "authUsername": "am", "authPassword": "mail-password-xyz"}},
+        {"name": "hook", "webhook": {"url": "https://hooks.example.com/alerts", "bearerToken": "webhook-token-abc"}},
+    ],
+    "routes": {"P0": "oncall", "P1": "oncall", "P2": "team", "P3": "mail"},
+}
+SECRETS = ("pd-routing-key-123", "SECRETSLACK", "mail-password-xyz", "webhook-token-abc")
+
+
+def schema(name: str) -> dict:
+    return json.loads((CRDS / name).read_text())
+
+
+def amtool_check(tmp_path: Path, config: dict) -> str:
+    import subprocess
+
+    path = write_yaml(tmp_path / "alertmanager.yml", config)
+    done = subprocess.run([tool("amtool"), "check-config", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_amtool_accepts_the_generated_configuration(tmp_path):
+    out = amtool_check(tmp_path, alertmanager.alertmanager_config(AlertingSpec.model_validate(ALERTING)))
+    assert "5 receivers" in out and "1 inhibit rules" in out
+
+
+def test_credentials_never_appear_in_the_configuration():
+    spec = AlertingSpec.model_validate(ALERTING)
+    text = yaml.safe_dump(alertmanager.alertmanager_config(spec)) + json.dumps(alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {}))
+    for secret in SECRETS:
+        assert secret not in text
+    assert sorted(alertmanager.secret_values(spec)) == ["hook-webhook-token", "mail-email-password", "oncall-pagerduty-routing-key", "team-slack-api-url"]
+
+
+def test_routes_priorities_group_and_inhibit():
+    config = alertmanager.alertmanager_config(AlertingSpec.model_validate(ALERTING))
+    routes = {tuple(r["matchers"]): r["receiver"] for r in config["route"]["routes"]}
+    assert routes[('priority="P0"',)] == "oncall" and routes[('priority="P3"',)] == "mail"
+    assert config["route"]["group_by"] == ["tenant", "sloth_slo", "alertname"]
+    assert config["inhibit_rules"] == [{"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]}]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"routes": {"P0": "oncall", "P1": "oncall", "P2": "team"}}, "route every priority; missing P3"),
+        ({"routes": {"P0": "nobody", "P1": "oncall", "P2": "team", "P3": "mail"}}, "no receiver named nobody"),
+    ],
+)
+def test_bad_routing_is_rejected(change, message):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=message):
+        AlertingSpec.model_validate({**ALERTING, **change})
+
+
+def test_prometheus_rules_validate_against_the_crd_schema():
+    for doc in (AVAILABILITY, LATENCY):
+        manifest = gen.prometheus_rule(SloSpec.model_validate(doc), "monitoring", {"release": "kube-prometheus-stack"})
+        jsonschema.validate(manifest, schema("monitoring.coreos.com_prometheusrule_v1.json"))
+
+
+def test_the_schema_check_catches_a_broken_rule():
+    manifest = gen.prometheus_rule(SloSpec.model_validate(AVAILABILITY), "monitoring")
+    manifest["spec"]["groups"][0]["rules"][0]["record"] = 42
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(manifest, schema("monitoring.coreos.com_prometheusrule_v1.json"))
+
+
+def test_monitors_validate_against_the_crd_schemas():
+    jsonschema.validate(monitors.pod_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_podmonitor_v1.json"))
+    jsonschema.validate(monitors.service_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_servicemonitor_v1.json"))
+
+
+def test_alertmanager_config_resource_validates_against_the_crd_schema():
+    manifest = alertmanager.alertmanager_config_crd(AlertingSpec.model_validate(ALERTING), "plinth-slo-routing", "monitoring", {"release": "prom"})
+    jsonschema.validate(manifest, schema("monitoring.coreos.com_alertmanagerconfig_v1alpha1.json"))
+
+
+def test_dashboards_read_the_sloth_recording_rules():
+    board = dashboards.tenant_slo_dashboard("acme", [SloSpec.model_validate(AVAILABILITY)])
+    exprs = [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
+    for metric in ("slo:sli_error:ratio_rate5m", "slo:current_burn_rate:ratio", "slo:period_error_budget_remaining:ratio", "slo:error_budget:ratio"):
+        assert any(metric in e for e in exprs), metric
+    configmap = dashboards.dashboard_configmap("plinth-tenant-acme-slos", "monitoring", board, "acme")
+    assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert json.loads(configmap["data"]["plinth-tenant-acme-slos.json"])["uid"] == "plinth-tenant-acme"
