@@ -85,11 +85,13 @@ def evaluate(
                 for urn, changes in pack.remediate(analyzed, providers).items():
                     for policy, description in changes:
                         report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
-        requests = [(r.urn, analyze_request(r, providers).SerializeToString()) for r in analyzed]
+        requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
 
         def run_pack(pair):
             info, pack = pair
-            return info, pack.analyze(requests) + pack.analyze_stack(resources, providers)
+            types = resource_types(info)
+            mine = [(r.urn, requests[r.urn]) for r in analyzed if types is None or r.type in types]
+            return info, pack.analyze(mine) + pack.analyze_stack(resources, providers)
 
         with ThreadPoolExecutor(max_workers=len(packs)) as pool:
             for info, diagnostics in pool.map(run_pack, zip(infos, packs)):
@@ -104,6 +106,23 @@ def evaluate(
     finally:
         for pack in packs:
             pack.close()
+
+
+def resource_types(info) -> set[str] | None:
+    """Resource types any resource policy of the pack looks at, when the pack is Plinth's own.
+
+    Plinth's policies declare their types and ignore every other resource, so resources of
+    other types cannot produce a finding and are not sent (the policy SDK would deserialize
+    each one once per policy just to skip it). Unknown packs get every resource, as from the engine.
+    """
+    try:
+        from policies.registry import all_policies
+    except ImportError:
+        return None
+    known = {p.name: p.meta for p in all_policies()}
+    if any(name not in known for name in info.policies):
+        return None
+    return {t for name in info.policies for t in known[name].types}
 
 
 def _finding(info, policy: str, message: str, urn: str, by_urn: dict[str, Resource], level: str, status: str) -> Finding:
