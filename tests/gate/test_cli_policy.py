@@ -89,3 +89,32 @@ def test_config_file_and_bad_inputs_exit_2_with_one_line(capsys, tmp_path):
     assert code == 2 and "no 'steps'" in err
     code, _, err = run(capsys, "policy", "--state", str(tmp_path / "missing.json"), "--pack", SAMPLE)
     assert code == 2 and "cannot read" in err
+
+
+def test_preview_runs_the_packs_by_default_and_fills_the_policies_section(capsys):
+    code, out, err = run(capsys, "preview", "--stack", "dev", "--format", "json")
+    assert code == 0, err
+    plan = json.loads(out)
+    unknown = [f for f in plan["policies"] if f["status"] == "unknown"]
+    assert unknown and all(f["policyPack"].startswith("plinth-") for f in plan["policies"])
+    assert not [f for f in plan["policies"] if f["status"] == "violation" and f["enforcementLevel"] == "mandatory"]
+
+
+def test_preview_exits_1_on_mandatory_violations(make_project, capsys):
+    # Config validation checks the compliance list; a free-form tag that marks data as GDPR
+    # while the tenant lives in the US is what the residency policy is for.
+    doc = {"config": {
+        "plinth:environment": "dev",
+        "plinth:aws": {"region": "us-east-1", "accountId": "123456789012"},
+        "plinth:tenants": [{"id": "tmp", "displayName": "Temp", "tier": "standard", "costCenter": "cc-9", "cloud": "aws",
+                            "dataResidency": "us", "ownerGroups": {"admins": ["a"]}, "tags": {"compliance": "gdpr"}}],
+    }}
+    project = make_project("us", doc)
+    code, out, err = run(capsys, "preview", "--stack", "us", "--project-dir", str(project), "--format", "markdown")
+    assert code == 1, err
+    assert "Policy gate ❌ failed" in out and "stack-gdpr-data-resident" in out and "us-east-1" in out
+
+    bad = project / "bad.json"
+    bad.write_text(json.dumps({"stack-tenant-namespace-isolated": {"maxGb": 1}}))
+    code, _, err = run(capsys, "preview", "--stack", "us", "--project-dir", str(project), "--policy-config", str(bad))
+    assert code == 2 and "stack-tenant-namespace-isolated" in err and "Traceback" not in err
