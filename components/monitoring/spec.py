@@ -20,6 +20,13 @@ TenantRef = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MA
 RESERVED_LABELS = frozenset({"sloth_id", "sloth_service", "sloth_slo", "sloth_window", "severity", "priority", "sloth_severity"})
 
 
+def not_reserved(labels: dict[str, str]) -> dict[str, str]:
+    clash = sorted(RESERVED_LABELS & set(labels))
+    if clash:
+        raise ValueError(f"labels {', '.join(clash)} are set by Plinth")
+    return labels
+
+
 class RatioSli(StrictModel):
     """Errors over total, as PromQL with ``{{.window}}`` where the range goes (Sloth's syntax)."""
 
@@ -72,13 +79,7 @@ class SloAlerting(StrictModel):
     page_priority: Literal["P0", "P1"] = "P1"
     ticket_priority: Literal["P2", "P3"] = "P3"
 
-    @field_validator("labels")
-    @classmethod
-    def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
-        clash = sorted(RESERVED_LABELS & set(value))
-        if clash:
-            raise ValueError(f"labels {', '.join(clash)} are set by Plinth")
-        return value
+    _reserved = field_validator("labels")(classmethod(lambda cls, value: not_reserved(value)))
 
 
 class SloSpec(StrictModel):
@@ -93,13 +94,7 @@ class SloSpec(StrictModel):
     alerting: SloAlerting
     labels: dict[LabelName, Text] = Field(default_factory=dict)
 
-    @field_validator("labels")
-    @classmethod
-    def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
-        clash = sorted(RESERVED_LABELS & set(value))
-        if clash:
-            raise ValueError(f"labels {', '.join(clash)} are set by Plinth")
-        return value
+    _reserved = field_validator("labels")(classmethod(lambda cls, value: not_reserved(value)))
 
     @property
     def id(self) -> str:
