@@ -70,3 +70,22 @@ def test_monthly_budget():
     assert analyze_stack(policy, big, config={"monthlyBudgetUsd": 1_000_000}).passed
     assert "not in the price table" in analyze_stack(policy, [{"type": "aws:ec2/instance:Instance", "props": {"instanceType": "x9.huge"}}]).violations[0]
     assert analyze_stack(policy, [{"type": "aws:ec2/instance:Instance", "props": {"instanceType": UNKNOWN}}]).unknown
+
+
+def test_decoding_is_shared_within_a_call_and_never_across_calls():
+    # Two different buckets analysed in separate calls must not see each other's props.
+    from policies import analyzer_cache
+    from tests.policies.harness import analyze
+
+    assert analyzer_cache.install()
+    policy = P["stack-resource-tags-required"]
+    good = {"bucket": "a", "tags": {"managed-by": "plinth", "environment": "dev"}}
+    bad = {"bucket": "b", "tags": {"managed-by": "plinth"}}
+    assert analyze(policy, "aws:s3/bucket:Bucket", good).passed
+    assert analyze(policy, "aws:s3/bucket:Bucket", bad).violations
+    assert analyze(policy, "aws:s3/bucket:Bucket", good).passed
+    # Within one AnalyzeStack call, identical props of different resources decode once and stay correct.
+    stack = P["stack-stateful-resource-protected"]
+    same = {"type": "aws:s3/bucket:Bucket", "props": {"bucket": "x"}}
+    out = analyze_stack(stack, [{**same, "name": "one", "protect": True}, {**same, "name": "two"}])
+    assert len(out.violations) == 1 and "two" in out.violations[0]
