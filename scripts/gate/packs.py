@@ -171,8 +171,19 @@ class Pack:
             value = json_format.MessageToDict(cfg.properties)
             value["enforcementLevel"] = LEVEL_NAMES[cfg.enforcementLevel]
             initial[key] = value
-        self.info = PackInfo(name=info.name, version=info.version or "0.0.1", policies=policies, initial_config=initial)
+        # The CLI takes a Python pack's version from PulumiPolicy.yaml (the SDK always says 0.0.1).
+        self.info = PackInfo(name=info.name, version=self._declared_version() or info.version or "0.0.1", policies=policies, initial_config=initial)
         return self.info
+
+    def _declared_version(self) -> str | None:
+        import yaml
+
+        try:
+            doc = yaml.safe_load((self.directory / "PulumiPolicy.yaml").read_text()) or {}
+        except (OSError, yaml.YAMLError):
+            return None
+        version = doc.get("version") if isinstance(doc, dict) else None
+        return str(version) if version is not None else None
 
     def configure(self, resolved: dict[str, Resolved], stack_tags: dict[str, str] | None = None) -> None:
         self._call(

@@ -25,6 +25,7 @@ def dev_report(dev_plan):
 def test_dev_stack_passes_every_mandatory_policy(dev_report):
     assert dev_report.mandatory == [], [f"{f.policy}: {f.message}" for f in dev_report.mandatory]
     assert {p["name"] for p in dev_report.packs} == {"plinth-security", "plinth-compliance", "plinth-cost"}
+    assert {p["version"] for p in dev_report.packs} == {"0.3.0"}, "the version PulumiPolicy.yaml declares, as the CLI reports it"
     assert sum(p["policies"] for p in dev_report.packs) == len(list(all_policies()))
 
 
