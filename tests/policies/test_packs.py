@@ -88,3 +88,13 @@ def test_a_stack_export_with_every_covered_misconfiguration_is_caught(tmp_path, 
     missed = sorted(name for name, urn in expected.items() if (name, urn) not in caught)
     assert missed == [], missed
     assert code == 1 and report["summary"]["mandatory"] > 0
+
+
+@pytest.mark.parametrize("pack", ["security", "compliance", "cost"])
+def test_pack_project_files_are_what_the_cli_reads(project_root, pack):
+    import yaml
+
+    doc = yaml.safe_load((project_root / "policies" / pack / "PulumiPolicy.yaml").read_text())
+    assert doc["runtime"] == "python" and doc["description"].endswith(".") and doc["version"]
+    main = (project_root / "policies" / pack / "__main__.py").read_text()
+    assert "PolicyPack(" in main and main.count("PolicyPack(") == 1
