@@ -118,3 +118,13 @@ def test_preview_exits_1_on_mandatory_violations(make_project, capsys):
     bad.write_text(json.dumps({"stack-tenant-namespace-isolated": {"maxGb": 1}}))
     code, _, err = run(capsys, "preview", "--stack", "us", "--project-dir", str(project), "--policy-config", str(bad))
     assert code == 2 and "stack-tenant-namespace-isolated" in err and "Traceback" not in err
+
+
+def test_a_real_pulumi_preview_json_is_gated(capsys, project_root):
+    """The shape `pulumi preview --json` prints (same/update/create/delete steps, oldState)."""
+    fixture = project_root / "tests" / "fixtures" / "pulumi-preview.json"
+    code, out, _ = run(capsys, "policy", "--preview-json", str(fixture), "--format", "json")
+    report = json.loads(out)
+    assert report["summary"]["resources"] == 4, "the deleted topic is not analysed"
+    assert ("stack-stateful-resource-protected", "acme-key") in {(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]}
+    assert code == 1
