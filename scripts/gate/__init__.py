@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from scripts.gate.config import PolicyConfigError, reconcile, unknown_policies
-from scripts.gate.packs import Pack, PackError, analyze_request, providers_by_urn
+from scripts.gate.packs import Pack, PackError, analyze_request, analyze_stack_request, providers_by_urn
 from scripts.gate.report import SUPPRESSED_PREFIX, UNKNOWN_MARKER, Finding, Report, RuleInfo
 from scripts.gate.resources import PROVIDER_PREFIX, STACK_TYPE, InputError, Resource, from_preview, from_state, read_json
 
@@ -86,12 +86,14 @@ def evaluate(
                     for policy, description in changes:
                         report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
         requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
+        stack_payload = analyze_stack_request(resources, providers).SerializeToString()
 
         def run_pack(pair):
             info, pack = pair
             types = resource_types(info)
             mine = [(r.urn, requests[r.urn]) for r in analyzed if types is None or r.type in types]
-            return info, pack.analyze(mine) + pack.analyze_stack(resources, providers)
+            has_stack_policies = any(p.policy_type == "stack" for p in info.policies.values())
+            return info, pack.analyze(mine) + (pack.analyze_stack(stack_payload) if has_stack_policies else [])
 
         with ThreadPoolExecutor(max_workers=len(packs)) as pool:
             for info, diagnostics in pool.map(run_pack, zip(infos, packs)):

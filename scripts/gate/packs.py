@@ -241,22 +241,15 @@ class Pack:
             collect(*pending.popleft())
         return out
 
-    def analyze_stack(self, resources: list[Resource], providers: dict[str, Resource]) -> list[Diagnostic]:
-        request = analyzer_pb2.AnalyzeStackRequest()
-        for r in resources:
-            item = request.resources.add()
-            item.type, item.urn, item.name, item.parent = r.type, r.urn, r.name, r.parent
-            item.properties.CopyFrom(to_struct(r.properties))
-            item.options.CopyFrom(_options(r))
-            item.dependencies.extend(r.dependencies)
-            for key, urns in r.property_dependencies.items():
-                item.propertyDependencies[key].urns.extend(urns)
-            provider = providers.get(r.provider.rsplit("::", 1)[0]) if r.provider else None
-            if provider is not None:
-                item.provider.CopyFrom(
-                    analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
-                )
-        return self._diagnostics(self._call("AnalyzeStack", request), "")
+    def analyze_stack(self, payload: bytes) -> list[Diagnostic]:
+        """AnalyzeStack with a pre-serialized request (built once for every pack)."""
+        call = self.channel.unary_unary(
+            "/pulumirpc.Analyzer/AnalyzeStack", request_serializer=None, response_deserializer=analyzer_pb2.AnalyzeResponse.FromString
+        )
+        try:
+            return self._diagnostics(call(payload), "")
+        except grpc.RpcError as err:
+            raise PackError(f"{self.directory.name}: AnalyzeStack failed: {err.details() or err.code()} {self._last_error()}") from None
 
     @staticmethod
     def _diagnostics(response: Any, urn: str) -> list[Diagnostic]:
@@ -277,6 +270,24 @@ def analyze_request(r: Resource, providers: dict[str, Resource], cls: Any = anal
         request.provider.CopyFrom(
             analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
         )
+    return request
+
+
+def analyze_stack_request(resources: list[Resource], providers: dict[str, Resource]) -> Any:
+    request = analyzer_pb2.AnalyzeStackRequest()
+    for r in resources:
+        item = request.resources.add()
+        item.type, item.urn, item.name, item.parent = r.type, r.urn, r.name, r.parent
+        item.properties.CopyFrom(to_struct(r.properties))
+        item.options.CopyFrom(_options(r))
+        item.dependencies.extend(r.dependencies)
+        for key, urns in r.property_dependencies.items():
+            item.propertyDependencies[key].urns.extend(urns)
+        provider = providers.get(r.provider.rsplit("::", 1)[0]) if r.provider else None
+        if provider is not None:
+            item.provider.CopyFrom(
+                analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
+            )
     return request
 
 
