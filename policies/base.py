@@ -63,6 +63,13 @@ def _register(meta: Meta) -> None:
     REGISTRY[meta.name] = meta
 
 
+def reads_type(reads: tuple[str, ...], resource_type: str) -> bool:
+    """Whether a stack policy declaring ``reads`` looks at ``resource_type`` (empty: all)."""
+    if not reads:
+        return True
+    return resource_type in reads or any(r.endswith(":") and resource_type.startswith(r) for r in reads)
+
+
 def _schema(config: dict[str, Any] | None) -> PolicyConfigSchema:
     return PolicyConfigSchema(properties={**(config or {}), "suppressions": suppressions.SCHEMA})
 
@@ -133,15 +140,23 @@ def stack_policy(
     enforcement: str = "advisory",
     config: dict[str, Any] | None = None,
     never_waive: bool = False,
+    reads: Iterable[str] = (),
 ) -> StackValidationPolicy:
-    """``check(resources, config)`` yields ``(message, resource or None)``."""
-    meta = _meta(name, description, pack, severity, frameworks, remediation, enforcement, never_waive, "stack")
+    """``check(resources, config)`` yields ``(message, resource or None)``.
+
+    ``reads`` lists the resource types the check looks at (a type token, or a package prefix
+    such as ``"aws:"``); the check only ever sees those, so a tool that knows it may send the
+    policy just those. Empty means every resource.
+    """
+    reads = tuple(reads)
+    meta = _meta(name, description, pack, severity, frameworks, remediation, enforcement, never_waive, "stack", reads)
     _register(meta)
 
     def validate(args, report_violation) -> None:
         cfg = dict(args.get_config() or {})
         waivers = suppressions.parse(cfg.get("suppressions"))
-        for message, resource in check(list(args.resources), cfg) or ():
+        resources = [r for r in args.resources if reads_type(reads, r.resource_type)]
+        for message, resource in check(resources, cfg) or ():
             urn = getattr(resource, "urn", "") or ""
             res_name = getattr(resource, "name", "") or ""
             final = suppressions.decide(message, urn, res_name, waivers, never_waive=never_waive)

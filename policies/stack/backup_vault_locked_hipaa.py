@@ -17,6 +17,7 @@ POLICY = stack_policy(
     description="AWS Backup vaults of HIPAA tenants are locked against deletion of recovery points.",
     pack="compliance",
     check=check,
+    reads=[VAULT, LOCK],
     severity="high",
     frameworks=["hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.310(d)(2)(iv)", "soc2:A1.2"],
     remediation="Add an aws.backup.VaultLockConfiguration with minRetentionDays matching the backup plan.",

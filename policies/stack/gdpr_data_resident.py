@@ -40,6 +40,7 @@ POLICY = stack_policy(
     description="Resources of GDPR tenants stay in EU regions.",
     pack="compliance",
     check=check,
+    reads=["aws:", "gcp:", "azure-native:"],
     severity="critical",
     frameworks=["gdpr:Art.44", "gdpr:Art.32"],
     remediation="Deploy the tenant to an EU region (plinth:tenants[].region) or remove gdpr from its compliance list.",

@@ -10,6 +10,9 @@ PRICES = json.loads((Path(__file__).resolve().parents[1] / "cost" / "prices.json
 CONFIG = {"monthlyBudgetUsd": {"type": "number", "minimum": 0, "default": 20000, "description": "Estimated monthly spend the stack may reach."}}
 
 
+PRICED = ["aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "gcp:compute/instance:Instance", "azure-native:compute:VirtualMachine"]
+
+
 def monthly_cost(r) -> tuple[float | None, str]:
     """(USD per month or None when the type has no price, what was priced)."""
     t, p = r.resource_type, r.props
@@ -57,6 +60,7 @@ POLICY = stack_policy(
     description="The estimated monthly cost of the stack's compute, databases and volumes stays within the configured budget.",
     pack="cost",
     check=check,
+    reads=PRICED,
     severity="medium",
     frameworks=[],
     remediation="Lower instance sizes or counts, or raise monthlyBudgetUsd in the cost pack's config after approval.",

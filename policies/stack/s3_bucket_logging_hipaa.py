@@ -18,6 +18,7 @@ POLICY = stack_policy(
     description="S3 buckets of HIPAA tenants record server access logs.",
     pack="compliance",
     check=check,
+    reads=[BUCKET, LOGGING],
     severity="medium",
     frameworks=["hipaa:164.312(b)", "hipaa:164.308(a)(1)(ii)(D)", "soc2:CC7.2"],
     remediation="Add an aws.s3.BucketLogging sending access logs to a separate log bucket.",

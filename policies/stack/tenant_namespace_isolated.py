@@ -73,6 +73,7 @@ POLICY = stack_policy(
     description="Every tenant namespace has a default-deny NetworkPolicy, no NetworkPolicy that allows all traffic, and a ResourceQuota.",
     pack="compliance",
     check=check,
+    reads=[NAMESPACE, NETWORK_POLICY, QUOTA],
     severity="critical",
     frameworks=["soc2:CC6.1", "soc2:CC6.6", "hipaa:164.312(a)(1)", "gdpr:Art.25", "cis:k8s-5.3.2", "cis:k8s-5.7.4"],
     remediation="Create the namespace through Plinth's Tenant component, or add a NetworkPolicy {podSelector: {}, policyTypes: [Ingress, Egress]} and a ResourceQuota.",

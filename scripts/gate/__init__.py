@@ -86,14 +86,28 @@ def evaluate(
                     for policy, description in changes:
                         report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
         requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
-        stack_payload = analyze_stack_request(resources, providers).SerializeToString()
+        stack_payloads: dict[Any, bytes] = {}
+
+        def stack_payload(info) -> bytes:
+            reads = stack_reads(info)
+            key = tuple(sorted(reads)) if reads is not None else None
+            if key not in stack_payloads:
+                from policies.base import reads_type
+
+                chosen = resources if reads is None else [r for r in resources if reads_type(key, r.type)]
+                stack_payloads[key] = analyze_stack_request(chosen, providers).SerializeToString()
+            return stack_payloads[key]
+
+        for info in infos:  # built before the packs run concurrently
+            if any(p.policy_type == "stack" for p in info.policies.values()):
+                stack_payload(info)
 
         def run_pack(pair):
             info, pack = pair
             types = resource_types(info)
             mine = [(r.urn, requests[r.urn]) for r in analyzed if types is None or r.type in types]
             has_stack_policies = any(p.policy_type == "stack" for p in info.policies.values())
-            return info, pack.analyze(mine) + (pack.analyze_stack(stack_payload) if has_stack_policies else [])
+            return info, pack.analyze(mine) + (pack.analyze_stack(stack_payload(info)) if has_stack_policies else [])
 
         with ThreadPoolExecutor(max_workers=len(packs)) as pool:
             for info, diagnostics in pool.map(run_pack, zip(infos, packs)):
@@ -125,6 +139,25 @@ def resource_types(info) -> set[str] | None:
     if any(name not in known for name in info.policies):
         return None
     return {t for name in info.policies for t in known[name].types}
+
+
+def stack_reads(info) -> set[str] | None:
+    """Types (or package prefixes) the pack's stack policies read, when the pack is Plinth's own.
+
+    Plinth's stack policies declare what they read and only ever see those resources, so the
+    rest need not be sent. ``None``: send everything (unknown pack, or a policy reading all).
+    """
+    try:
+        from policies.registry import all_policies
+    except ImportError:
+        return None
+    known = {p.name: p.meta for p in all_policies()}
+    if any(name not in known for name in info.policies):
+        return None
+    stack = [known[n] for n, p in info.policies.items() if p.policy_type == "stack"]
+    if any(not m.types for m in stack):
+        return None
+    return {t for m in stack for t in m.types}
 
 
 def _finding(info, policy: str, message: str, urn: str, by_urn: dict[str, Resource], level: str, status: str) -> Finding:

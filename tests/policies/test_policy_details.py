@@ -27,7 +27,8 @@ def _sdk_dir(token: str) -> Path:
     return root / module.split("/")[0]
 
 
-TOKENS = sorted({t for p in all_policies() for t in p.meta.types} | stateful_resource_protected.STATEFUL)
+# Package prefixes ("aws:") that stack policies read are not type tokens.
+TOKENS = sorted({t for p in all_policies() for t in p.meta.types if not t.endswith(":")} | stateful_resource_protected.STATEFUL)
 
 
 @pytest.mark.parametrize("token", TOKENS)

@@ -89,3 +89,11 @@ def test_decoding_is_shared_within_a_call_and_never_across_calls():
     same = {"type": "aws:s3/bucket:Bucket", "props": {"bucket": "x"}}
     out = analyze_stack(stack, [{**same, "name": "one", "protect": True}, {**same, "name": "two"}])
     assert len(out.violations) == 1 and "two" in out.violations[0]
+
+
+def test_stack_policies_only_see_what_they_declare():
+    # The budget policy reads compute, volumes and databases; a bucket never reaches its check.
+    policy = P["stack-cost-budget-limited"]
+    assert "aws:s3/bucket:Bucket" not in policy.meta.types
+    out = analyze_stack(policy, [{"type": "aws:s3/bucket:Bucket", "props": {"instanceType": "x9.huge"}}])
+    assert out.passed
