@@ -53,6 +53,10 @@ def evaluate(
     try:
         with ThreadPoolExecutor(max_workers=max(1, len(pack_dirs))) as pool:
             starting = [pool.submit(Pack(d, project=project, stack=stack, config=stack_config or {}, dry_run=dry_run).start) for d in pack_dirs]
+            # Serialize the Analyze requests while the pack processes start up.
+            providers = providers_by_urn(resources)
+            analyzed = [r for r in resources if r.custom and not r.type.startswith(PROVIDER_PREFIX) and r.type != STACK_TYPE]
+            requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
             errors = []
             for f in starting:
                 try:
@@ -76,16 +80,14 @@ def evaluate(
             for p in info.policies.values():
                 report.rules[p.name] = RuleInfo(info.name, p.name, p.description, p.severity, p.frameworks, p.remediation, pack.resolved[p.name].enforcement_level)
 
-        providers = providers_by_urn(resources)
-        analyzed = [r for r in resources if r.custom and not r.type.startswith(PROVIDER_PREFIX) and r.type != STACK_TYPE]
         by_urn = {r.urn: r for r in resources}
         # Remediation first (it may change properties), as the engine does before Analyze.
         for info, pack in zip(infos, packs):
             if any(v.enforcement_level == "remediate" for v in pack.resolved.values()):
                 for urn, changes in pack.remediate(analyzed, providers).items():
+                    requests[urn] = analyze_request(by_urn[urn], providers).SerializeToString()
                     for policy, description in changes:
                         report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
-        requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
         stack_payloads: dict[Any, bytes] = {}
 
         def stack_payload(info) -> bytes:

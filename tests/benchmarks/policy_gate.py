@@ -7,7 +7,7 @@
    starts it, Analyze per resource over gRPC (pipelined), AnalyzeStack, packs concurrently.
 2. In process: the same packs' policies (their importable ``pack.py``) behind the policy SDK's
    own analyzer servicer, called directly with the same requests (routed by resource type the
-   same way), one pack after another.
+   same way, stack policies given the types they declare), one pack after another.
 
 Prints resources, seconds, resources/s, findings of each and the ratio protocol/in-process.
 Targets at 1,000 tenants: ratio <= 1.5, >= 2,000 resources/s through the protocol.
@@ -43,6 +43,7 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
 
     from scripts.gate.config import reconcile
     from scripts.gate.packs import LEVEL_VALUES, LEVEL_NAMES, PolicyInfo, PackInfo, analyze_request, providers_by_urn, to_struct
+    from policies.base import reads_type
     from scripts.gate import resource_types
     from scripts.gate.resources import PROVIDER_PREFIX, STACK_TYPE
 
@@ -72,7 +73,13 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
                 continue
             findings += len(servicer.Analyze(analyze_request(r, providers), None).diagnostics)
         stack = analyzer_pb2.AnalyzeStackRequest()
+        stack_metas = [p.meta for p in module.POLICIES if p.meta.kind == "stack"]
+        if not stack_metas:
+            continue
+        reads = None if any(not m.types for m in stack_metas) else tuple(sorted({t for m in stack_metas for t in m.types}))
         for r in resources:
+            if reads is not None and not reads_type(reads, r.type):
+                continue
             item = stack.resources.add()
             item.type, item.urn, item.name, item.parent = r.type, r.urn, r.name, r.parent
             item.properties.CopyFrom(to_struct(r.properties))
