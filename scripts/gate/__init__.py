@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -89,10 +90,15 @@ def evaluate(
                     for policy, description in changes:
                         report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
         stack_payloads: dict[Any, bytes] = {}
+        payload_lock = threading.Lock()
 
         def stack_payload(info) -> bytes:
             reads = stack_reads(info)
             key = tuple(sorted(reads)) if reads is not None else None
+            with payload_lock:
+                return _payload(key, reads)
+
+        def _payload(key, reads) -> bytes:
             if key not in stack_payloads:
                 from policies.base import reads_type
 
@@ -100,20 +106,35 @@ def evaluate(
                 stack_payloads[key] = analyze_stack_request(chosen, providers).SerializeToString()
             return stack_payloads[key]
 
-        for info in infos:  # built before the packs run concurrently
-            if any(p.policy_type == "stack" for p in info.policies.values()):
-                stack_payload(info)
-
-        def run_pack(pair):
+        # A pack with resource and stack policies gets a second process for AnalyzeStack, so
+        # the two halves of its work run in parallel (the policy SDK serves one call at a time
+        # per process in practice: its handlers hold the GIL).
+        def start_stack_twin(pair):
             info, pack = pair
+            has_stack = any(p.policy_type == "stack" for p in info.policies.values())
+            has_resource = any(p.policy_type == "resource" for p in info.policies.values())
+            if not (has_stack and has_resource):
+                return pack if has_stack else None
+            twin = Pack(pack.directory, project=project, stack=stack, config=stack_config or {}, dry_run=dry_run)
+            packs.append(twin)
+            twin.start()
+            twin.get_info()
+            twin.configure(pack.resolved)
+            return twin
+
+        jobs = []
+        for info, pack in zip(infos, packs[: len(infos)]):
             types = resource_types(info)
             mine = [(r.urn, requests[r.urn]) for r in analyzed if types is None or r.type in types]
-            has_stack_policies = any(p.policy_type == "stack" for p in info.policies.values())
-            return info, pack.analyze(mine) + (pack.analyze_stack(stack_payload(info)) if has_stack_policies else [])
+            if any(p.policy_type == "resource" for p in info.policies.values()):
+                jobs.append((info, lambda pack=pack, mine=mine: pack.analyze(mine)))
+            if any(p.policy_type == "stack" for p in info.policies.values()):
+                jobs.append((info, lambda info=info, pack=pack: start_stack_twin((info, pack)).analyze_stack(stack_payload(info))))
 
-        with ThreadPoolExecutor(max_workers=len(packs)) as pool:
-            for info, diagnostics in pool.map(run_pack, zip(infos, packs)):
-                for d in diagnostics:
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+            futures = [(info, pool.submit(job)) for info, job in jobs]
+            for info, future in futures:
+                for d in future.result():
                     status = _classify(d.message)
                     message = d.message[len(SUPPRESSED_PREFIX):].strip() if status == "suppressed" else d.message
                     report.findings.append(_finding(info, d.policy, message, d.urn, by_urn, d.enforcement_level, status))
