@@ -3,27 +3,35 @@
 Credentials never enter the configuration: receivers read them from files (``*_file`` fields)
 that Kubernetes mounts from a Secret, or, for the Prometheus Operator's AlertmanagerConfig,
 from ``secretKeyRef``s. Pure functions.
+
+File fields used and the Alertmanager release that introduced them: ``api_url_file`` (slack,
+0.22), ``auth_password_file`` (email, 0.25), ``routing_key_file`` (pagerduty, 0.25),
+``http_config.authorization.credentials_file`` (webhook, 0.22). Webhook URLs stay inline
+(``url_file`` needs 0.26+), so a webhook's credential belongs in ``bearerToken``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from components.base import Secret
 from components.monitoring.spec import PRIORITIES, AlertingSpec, Receiver
 
-#: Where kube-prometheus-stack mounts ``alertmanagerSpec.secrets`` entries.
+#: Where kube-prometheus-stack mounts ``alertmanagerSpec.secrets`` entries: /etc/alertmanager/secrets/<secret>/<key>.
 SECRETS_DIR = "/etc/alertmanager/secrets"
 SECRET_NAME = "plinth-alertmanager-credentials"
 NULL_RECEIVER = "null"
+#: Always-firing alerts of kube-prometheus-stack that exist to prove the pipeline; never notify.
+SILENT_ALERTS = ("Watchdog", "InfoInhibitor")
+PAGE_PRIORITIES = ("P0", "P1")
 
 
 def _key(receiver: Receiver, field: str) -> str:
     return f"{receiver.name}-{field}"
 
 
-def secret_values(spec: AlertingSpec) -> dict[str, Secret]:
-    """Secret key -> value: what goes into the Kubernetes Secret the receivers read."""
+def secret_files(spec: AlertingSpec) -> dict[str, Secret]:
+    """File name (= key of the Kubernetes Secret) -> credential, for every credential a receiver reads."""
     out: dict[str, Secret] = {}
     for r in spec.receivers:
         if r.slack:
@@ -37,35 +45,67 @@ def secret_values(spec: AlertingSpec) -> dict[str, Secret]:
     return out
 
 
-def _receiver(r: Receiver, secrets_dir: str) -> dict[str, Any]:
-    path = lambda field: f"{secrets_dir}/{SECRET_NAME}/{_key(r, field)}"  # noqa: E731
+#: Former name of :func:`secret_files` (the MonitoringStack component uses it).
+secret_values = secret_files
+
+
+class _Credentials:
+    """Renders one credential field either as a ``*_file`` path or, when plaintext is given, inline."""
+
+    def __init__(self, receiver: Receiver, secrets_dir: str, plaintext: Mapping[str, str] | None):
+        self.receiver, self.secrets_dir, self.plaintext = receiver, secrets_dir.rstrip("/"), plaintext
+
+    def field(self, name: str, key: str) -> dict[str, str]:
+        filename = _key(self.receiver, key)
+        if self.plaintext is None:
+            return {f"{name}_file": f"{self.secrets_dir}/{SECRET_NAME}/{filename}"}
+        if filename not in self.plaintext:
+            raise ValueError(f"secret_values has no {filename!r} (receiver {self.receiver.name!r}); pass every key of secret_files(spec)")
+        return {name: self.plaintext[filename]}
+
+
+def _receiver(r: Receiver, secrets_dir: str, plaintext: Mapping[str, str] | None) -> dict[str, Any]:
+    cred = _Credentials(r, secrets_dir, plaintext)
     if r.slack:
-        return {"name": r.name, "slack_configs": [{"api_url_file": path("slack-api-url"), "channel": r.slack.channel, "send_resolved": True,
+        return {"name": r.name, "slack_configs": [{**cred.field("api_url", "slack-api-url"), "channel": r.slack.channel, "send_resolved": True,
                                                     "title": '{{ template "slack.default.title" . }}', "text": '{{ template "slack.default.text" . }}'}]}
     if r.email:
         cfg: dict[str, Any] = {"to": r.email.to, "from": r.email.from_, "smarthost": r.email.smarthost, "send_resolved": True, "require_tls": True}
         if r.email.auth_username:
             cfg["auth_username"] = r.email.auth_username
         if r.email.auth_password is not None:
-            cfg["auth_password_file"] = path("email-password")
+            cfg.update(cred.field("auth_password", "email-password"))
         return {"name": r.name, "email_configs": [cfg]}
     if r.webhook:
         cfg = {"url": r.webhook.url, "send_resolved": True}
         if r.webhook.bearer_token is not None:
-            cfg["http_config"] = {"authorization": {"type": "Bearer", "credentials_file": path("webhook-token")}}
+            cfg["http_config"] = {"authorization": {"type": "Bearer", **cred.field("credentials", "webhook-token")}}
         return {"name": r.name, "webhook_configs": [cfg]}
-    return {"name": r.name, "pagerduty_configs": [{"routing_key_file": path("pagerduty-routing-key"), "send_resolved": True,
+    return {"name": r.name, "pagerduty_configs": [{**cred.field("routing_key", "pagerduty-routing-key"), "send_resolved": True,
                                                    "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'}]}
 
 
-def alertmanager_config(spec: AlertingSpec, secrets_dir: str = SECRETS_DIR) -> dict[str, Any]:
-    """A complete Alertmanager configuration (``alertmanager.yml``) without any credential in it."""
+def alertmanager_config(
+    spec: AlertingSpec, secret_values: Mapping[str, str] | None = None, *, secrets_dir: str = SECRETS_DIR
+) -> dict[str, Any]:
+    """A complete Alertmanager configuration (``alertmanager.yml``).
+
+    Without ``secret_values`` (the default, what Plinth deploys) the configuration holds no
+    credential: receivers read ``<secrets_dir>/<SECRET_NAME>/<file>`` for every file of
+    :func:`secret_files`. With ``secret_values`` (file name -> plaintext) credentials are written
+    inline, for a self-contained file that must itself be stored as a secret.
+
+    Routing: a child route per priority (``priority="P0"`` ... ``"P3"``, ``continue: false``),
+    pages wait 10s before the first notification and tickets 1m; unlabelled alerts (e.g. the
+    chart's own rules) go to the P3 receiver; a page inhibits the ticket of the same tenant/SLO.
+    """
     routes = [
         {
             "receiver": spec.routes[p],
             "matchers": [f'priority="{p}"'],
-            "group_wait": "10s" if p in ("P0", "P1") else "1m",
-            "repeat_interval": spec.repeat_interval.get(p, "4h"),
+            "group_wait": "10s" if p in PAGE_PRIORITIES else "1m",
+            "group_interval": "5m",
+            "repeat_interval": spec.repeat_interval[p],
             "continue": False,
         }
         for p in PRIORITIES
@@ -78,21 +118,30 @@ def alertmanager_config(spec: AlertingSpec, secrets_dir: str = SECRETS_DIR) -> d
             "group_wait": "30s",
             "group_interval": "5m",
             "repeat_interval": "12h",
-            # Prometheus' always-firing Watchdog proves the pipeline works; never page on it.
-            "routes": [{"receiver": NULL_RECEIVER, "matchers": ['alertname="Watchdog"']}, *routes],
+            "routes": [
+                {"receiver": NULL_RECEIVER, "matchers": [f'alertname=~"{"|".join(SILENT_ALERTS)}"'], "continue": False},
+                *routes,
+            ],
         },
         "inhibit_rules": [
             {"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]},
         ],
-        "receivers": [{"name": NULL_RECEIVER}, *(_receiver(r, secrets_dir) for r in spec.receivers)],
+        "receivers": [{"name": NULL_RECEIVER}, *(_receiver(r, secrets_dir, secret_values) for r in spec.receivers)],
     }
 
 
-def alertmanager_config_crd(spec: AlertingSpec, name: str, namespace: str, labels: dict[str, str]) -> dict[str, Any]:
-    """The same routing as a ``monitoring.coreos.com/v1alpha1`` AlertmanagerConfig (existing operators)."""
+def alertmanager_config_crd(
+    spec: AlertingSpec, name: str, namespace: str, labels: Mapping[str, str] | None = None, *, secret_name: str = SECRET_NAME
+) -> dict[str, Any]:
+    """The same routing as a ``monitoring.coreos.com/v1alpha1`` AlertmanagerConfig (existing operators).
+
+    Credentials are ``secretKeyRef``s to ``secret_name`` (keys = :func:`secret_files`), which must
+    live in ``namespace``. The operator adds ``namespace="<namespace>"`` to this config's top
+    route, which is why :func:`components.monitoring.slo.prometheus_rule` labels alerts with it.
+    """
 
     def ref(r: Receiver, field: str) -> dict[str, Any]:
-        return {"name": SECRET_NAME, "key": _key(r, field)}
+        return {"name": secret_name, "key": _key(r, field)}
 
     receivers = []
     for r in spec.receivers:
@@ -115,7 +164,7 @@ def alertmanager_config_crd(spec: AlertingSpec, name: str, namespace: str, label
     return {
         "apiVersion": "monitoring.coreos.com/v1alpha1",
         "kind": "AlertmanagerConfig",
-        "metadata": {"name": name, "namespace": namespace, "labels": labels},
+        "metadata": {"name": name, "namespace": namespace, "labels": dict(labels or {})},
         "spec": {
             "route": {
                 "receiver": spec.routes["P3"],
@@ -125,7 +174,8 @@ def alertmanager_config_crd(spec: AlertingSpec, name: str, namespace: str, label
                 "repeatInterval": "12h",
                 "routes": [
                     {"receiver": spec.routes[p], "matchers": [{"name": "priority", "value": p, "matchType": "="}],
-                     "repeatInterval": spec.repeat_interval.get(p, "4h"), "continue": False}
+                     "groupWait": "10s" if p in PAGE_PRIORITIES else "1m", "groupInterval": "5m",
+                     "repeatInterval": spec.repeat_interval[p], "continue": False}
                     for p in PRIORITIES
                 ],
             },

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.monitoring.slo import BURN_ALERTS
+from components.monitoring.slo import burn_alerts
 from components.monitoring.spec import CloudAlarmSli, SloSpec
 
 SECONDS = {"m": 60, "h": 3600, "d": 86400}
@@ -59,7 +59,7 @@ def build(name: str, slos: list[tuple[SloSpec, CloudAlarmSli]], account_id: str,
     for slo, sli in slos:
         for severity in ("page", "ticket"):
             pairs, children = [], []
-            for sev, factor, long, short in BURN_ALERTS:
+            for sev, factor, long, short in burn_alerts(slo):
                 if sev != severity:
                     continue
                 members = []

@@ -7,20 +7,38 @@ from typing import Any
 
 from grafana_foundation_sdk.builders import dashboard, prometheus, stat, timeseries
 from grafana_foundation_sdk.cog.encoder import JSONEncoder
+from grafana_foundation_sdk.models.dashboard import DataSourceRef
 
 from components import conventions
 from components.monitoring.spec import SloSpec
 
 #: kube-prometheus-stack's Grafana sidecar loads ConfigMaps with this label.
 DASHBOARD_LABEL = "grafana_dashboard"
+#: Every query reads the Prometheus picked in the dashboard's ``datasource`` variable (as Sloth's dashboards do).
+DATASOURCE = DataSourceRef(type_val="prometheus", uid="${datasource}")
+
+
+def _datasource_variable() -> dashboard.DatasourceVariable:
+    return dashboard.DatasourceVariable("datasource").label("Data source").type("prometheus")
 
 
 def _encode(builder: Any) -> dict[str, Any]:
-    return json.loads(JSONEncoder(sort_keys=True).encode(builder.build()))
+    """The dashboard JSON model; every panel reads ``${datasource}``, has a unique id, and its queries get refIds A, B, ..."""
+    board = json.loads(JSONEncoder(sort_keys=True).encode(builder.build()))
+    for number, panel in enumerate(board.get("panels", []), start=1):
+        panel["id"] = number  # unique ids: Grafana links and "view panel" use them
+        if panel.get("options") is None:
+            panel.pop("options", None)
+        if panel.get("type") == "row":
+            continue
+        panel["datasource"] = {"type": DATASOURCE.type_val, "uid": DATASOURCE.uid}
+        for i, target in enumerate(panel.get("targets", [])):
+            target["refId"] = target.get("refId") or chr(ord("A") + i)
+    return board
 
 
 def _query(expr: str, legend: str) -> prometheus.Dataquery:
-    return prometheus.Dataquery().expr(expr).legend_format(legend)
+    return prometheus.Dataquery().expr(expr).legend_format(legend).datasource(DATASOURCE)
 
 
 def platform_overview(tenants: list[str]) -> dict[str, Any]:
@@ -31,10 +49,12 @@ def platform_overview(tenants: list[str]) -> dict[str, Any]:
         .tags(["plinth", "slo"])
         .refresh("1m")
         .time("now-7d", "now")
-        .with_variable(dashboard.QueryVariable("tenant").label("Tenant").query("label_values(sloth_slo_info, tenant)").multi(True).include_all(True))
+        .with_variable(_datasource_variable())
+        .with_variable(dashboard.QueryVariable("tenant").label("Tenant").datasource(DATASOURCE).query("label_values(sloth_slo_info, tenant)").multi(True).include_all(True))
         .with_panel(stat.Panel().title("Tenants").with_target(_query(f"vector({len(tenants)})", "tenants")).span(4).height(4))
-        .with_panel(stat.Panel().title("SLOs burning now (>1x)").with_target(_query("count(slo:current_burn_rate:ratio > 1) or vector(0)", "burning")).span(4).height(4))
-        .with_panel(stat.Panel().title("Budgets exhausted").with_target(_query("count(slo:period_error_budget_remaining:ratio <= 0) or vector(0)", "exhausted")).span(4).height(4))
+        .with_panel(stat.Panel().title("SLOs").with_target(_query('count(sloth_slo_info{tenant=~"$tenant"}) or vector(0)', "slos")).span(4).height(4))
+        .with_panel(stat.Panel().title("SLOs burning now (>1x)").with_target(_query("count(slo:current_burn_rate:ratio > 1) or vector(0)", "burning")).span(8).height(4))
+        .with_panel(stat.Panel().title("Budgets exhausted").with_target(_query("count(slo:period_error_budget_remaining:ratio <= 0) or vector(0)", "exhausted")).span(8).height(4))
         .with_panel(
             timeseries.Panel().title("Error budget remaining by SLO").unit("percentunit")
             .with_target(_query('slo:period_error_budget_remaining:ratio{tenant=~"$tenant"}', "{{tenant}} {{sloth_service}}/{{sloth_slo}}")).span(24).height(9)
@@ -49,7 +69,7 @@ def platform_overview(tenants: list[str]) -> dict[str, Any]:
 
 def tenant_slo_dashboard(tenant: str, slos: list[SloSpec]) -> dict[str, Any]:
     """One tenant's SLOs: SLI error ratio against objective, burn rates, remaining budget."""
-    board = dashboard.Dashboard(f"Plinth / Tenant {tenant} SLOs").uid(f"plinth-tenant-{tenant}"[:40]).tags(["plinth", "slo", f"tenant:{tenant}"]).refresh("1m").time("now-24h", "now")
+    board = dashboard.Dashboard(f"Plinth / Tenant {tenant} SLOs").uid(f"plinth-tenant-{tenant}"[:40]).tags(["plinth", "slo", f"tenant:{tenant}"]).refresh("1m").time("now-24h", "now").with_variable(_datasource_variable())
     for slo in slos:
         sel = f'sloth_id="{slo.id}"'
         board = (
@@ -63,11 +83,15 @@ def tenant_slo_dashboard(tenant: str, slos: list[SloSpec]) -> dict[str, Any]:
             .with_panel(
                 timeseries.Panel().title("Burn rate")
                 .with_target(_query(f"slo:current_burn_rate:ratio{{{sel}}}", "current"))
-                .with_target(_query(f"slo:period_burn_rate:ratio{{{sel}}}", "period")).span(6).height(8)
+                .with_target(_query(f"slo:period_burn_rate:ratio{{{sel}}}", "period")).span(4).height(8)
             )
             .with_panel(
                 stat.Panel().title("Error budget remaining").unit("percentunit")
-                .with_target(_query(f"slo:period_error_budget_remaining:ratio{{{sel}}}", "remaining")).span(6).height(8)
+                .with_target(_query(f"slo:period_error_budget_remaining:ratio{{{sel}}}", "remaining")).span(4).height(8)
+            )
+            .with_panel(
+                stat.Panel().title("Objective").unit("percentunit").decimals(3)
+                .with_target(_query(f"slo:objective:ratio{{{sel}}}", "objective")).span(4).height(8)
             )
         )
     return _encode(board)

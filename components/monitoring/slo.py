@@ -1,31 +1,84 @@
 """SLO -> Prometheus rules, compatible with Sloth's output so Sloth's Grafana dashboards work.
 
-Pure functions: a :class:`SloSpec` in, Prometheus rule groups (plain dicts) out. Recording rules
-and labels follow Sloth (``slo:sli_error:ratio_rate<window>``, ``slo:objective:ratio``, ...,
-``sloth_id``/``sloth_service``/``sloth_slo``); alerts are Google SRE workbook multi-window,
-multi-burn-rate alerts, plus two Sloth does not have: an absent-SLI alert and an
-error-budget-exhausted alert.
+Pure functions: a :class:`SloSpec` in, Prometheus rule groups (plain dicts) out.
+
+What matches Sloth (``sloth generate``, Prometheus/v1 spec) exactly:
+
+- group names ``sloth-slo-sli-recordings-<id>``, ``sloth-slo-meta-recordings-<id>``,
+  ``sloth-slo-alerts-<id>`` with ``<id> = <service>-<name>``;
+- recording rules ``slo:sli_error:ratio_rate<w>`` for w in 5m 30m 1h 2h 6h 1d 3d and the period
+  (the period ratio is ``sum_over_time`` of the 5m ratio over ``count_over_time``), and the meta
+  rules ``slo:objective:ratio``, ``slo:error_budget:ratio``, ``slo:time_period:days``,
+  ``slo:current_burn_rate:ratio``, ``slo:period_burn_rate:ratio``,
+  ``slo:period_error_budget_remaining:ratio``, ``sloth_slo_info``;
+- labels ``sloth_id``, ``sloth_service``, ``sloth_slo`` (and ``sloth_window`` on SLI rules);
+- multi-window multi-burn-rate alerts from the Google SRE workbook with Sloth's default window
+  catalogue: page = 2 % of the budget in 1h (checked with 5m) or 5 % in 6h (with 30m), ticket =
+  10 % in 1d (with 2h) or 10 % in 3d (with 6h). The burn factor is
+  ``budget share * period / long window``: 14.4, 6, 3, 1 for 30d and 13.44, 5.6, 2.8, 0.9333 for 28d,
+  as in Sloth's 28-day catalogue. Page and ticket alerts share one name and differ by severity.
+
+Plinth additions (Sloth does not have them):
+
+- the ``tenant`` label and a ``priority`` label (P0/P1 page, P2/P3 ticket) that Alertmanager routes on;
+- an error query that returns nothing is read as zero errors (``or on() vector(0)``), so a healthy
+  service whose error series was never created still has an SLI of 0 instead of no SLI at all;
+- ``<Name>SLIAbsent``: the SLI's source metric is missing for 10m (broken scrape, renamed metric);
+- ``<Name>ErrorBudgetExhausted``: ``slo:period_error_budget_remaining:ratio <= 0`` for 5m.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from fractions import Fraction
+from typing import Any, Mapping, NamedTuple
 
 from components import conventions
-from components.monitoring.spec import SloSpec
+from components.monitoring.spec import WINDOW_PLACEHOLDER, SloSpec
 
-#: SLI windows Sloth records, shortest first.
+#: SLI windows Sloth records, shortest first (the period window is added per SLO).
 WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
-#: (severity, burn factor, long window, short window) - the SRE workbook's recommendation, as Sloth.
-BURN_ALERTS = (
-    ("page", 14.4, "1h", "5m"),
-    ("page", 6.0, "6h", "30m"),
-    ("ticket", 3.0, "1d", "2h"),
-    ("ticket", 1.0, "3d", "6h"),
-)
 SLOTH_VERSION = "plinth"
 ABSENT_FOR = "10m"
 EXHAUSTED_FOR = "5m"
+_HOURS = {"m": Fraction(1, 60), "h": Fraction(1), "d": Fraction(24)}
+
+
+class BurnWindow(NamedTuple):
+    """One multi-window condition: alert when ``budget_share`` of the period's budget is burnt in ``long``."""
+
+    severity: str
+    budget_share: Fraction
+    long: str
+    short: str
+
+
+#: Sloth's default catalogue (Google SRE workbook, table 5-8), for 28d and 30d alike.
+BURN_WINDOWS: tuple[BurnWindow, ...] = (
+    BurnWindow("page", Fraction(2, 100), "1h", "5m"),
+    BurnWindow("page", Fraction(5, 100), "6h", "30m"),
+    BurnWindow("ticket", Fraction(10, 100), "1d", "2h"),
+    BurnWindow("ticket", Fraction(10, 100), "3d", "6h"),
+)
+
+
+def window_hours(window: str) -> Fraction:
+    return int(window[:-1]) * _HOURS[window[-1]]
+
+
+def burn_factor(period: str, window: BurnWindow) -> float:
+    """Burn rate at which ``window.budget_share`` of a ``period`` budget goes in ``window.long``."""
+    return float(window.budget_share * window_hours(period) / window_hours(window.long))
+
+
+def burn_alerts(slo: SloSpec) -> list[tuple[str, float, str, str]]:
+    """(severity, burn factor, long window, short window) for the SLO's period."""
+    return [(w.severity, burn_factor(slo.period, w), w.long, w.short) for w in BURN_WINDOWS]
+
+
+#: (severity, factor, long, short) for a 30-day period: 14.4, 6, 3, 1.
+BURN_ALERTS: tuple[tuple[str, float, str, str], ...] = tuple(
+    (w.severity, burn_factor("30d", w), w.long, w.short) for w in BURN_WINDOWS
+)
 
 
 def _fmt(number: float) -> str:
@@ -40,26 +93,52 @@ def sloth_labels(slo: SloSpec) -> dict[str, str]:
 
 
 def selector(slo: SloSpec) -> str:
+    """The matcher Sloth uses to pick one SLO's recordings."""
     return "{" + ", ".join(f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))) + "}"
+
+
+def le_matcher(threshold: float) -> str:
+    """Matcher for the histogram bucket of ``threshold``; whole numbers match ``"1"`` and ``"1.0"``."""
+    if float(threshold).is_integer():
+        n = int(threshold)
+        return f'le=~"{n}|{n}\\\\.0"'
+    return f'le="{threshold!r}"'
+
+
+def _latency_parts(slo: SloSpec) -> tuple[str, str, str]:
+    lat = slo.sli.latency
+    assert lat is not None
+    base = lat.bucket_metric[: -len("_bucket")]
+    matchers = lat.selector.strip()
+    bucket = f"{lat.bucket_metric}{{{', '.join(m for m in (matchers, le_matcher(lat.threshold_seconds)) if m)}}}"
+    count = f"{base}_count{{{matchers}}}"
+    return bucket, count, matchers
 
 
 def error_ratio_query(slo: SloSpec, window: str) -> str:
     """The SLI's error ratio over ``window`` as PromQL."""
     if slo.sli.ratio is not None:
-        error = slo.sli.ratio.error_query.replace("{{.window}}", window)
-        total = slo.sli.ratio.total_query.replace("{{.window}}", window)
-        return f"({error})\n/\n({total})"
-    lat = slo.sli.latency
-    base = lat.bucket_metric[: -len("_bucket")]
-    matchers = lat.selector.strip()
-    le = f'le="{_fmt(lat.threshold_seconds)}"'
-    good = f"sum(rate({lat.bucket_metric}{{{', '.join(m for m in (matchers, le) if m)}}}[{window}]))"
-    total = f"sum(rate({base}_count{{{matchers}}}[{window}]))"
-    return f"1 - ({good}\n/\n{total})"
+        error = slo.sli.ratio.error_query.replace(WINDOW_PLACEHOLDER, window)
+        total = slo.sli.ratio.total_query.replace(WINDOW_PLACEHOLDER, window)
+        return f"(({error}) or on() vector(0))\n/\n({total})"
+    bucket, count, _ = _latency_parts(slo)
+    return f"1 - (sum(rate({bucket}[{window}]))\n/\nsum(rate({count}[{window}])))"
 
 
-def sli_recordings(slo: SloSpec) -> dict[str, Any]:
-    labels = {**slo.labels, **sloth_labels(slo)}
+def source_absent_query(slo: SloSpec) -> str:
+    """True (1) when the SLI's source metric does not exist: its traffic (total) is missing."""
+    if slo.sli.ratio is not None:
+        return f"absent({slo.sli.ratio.total_query.replace(WINDOW_PLACEHOLDER, '5m')})"
+    _, count, _ = _latency_parts(slo)
+    return f"absent({count})"
+
+
+def _labels(slo: SloSpec, extra: Mapping[str, str] | None) -> dict[str, str]:
+    return {**(extra or {}), **slo.labels, **sloth_labels(slo)}
+
+
+def sli_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    labels = _labels(slo, extra_labels)
     rules = [
         {"record": f"slo:sli_error:ratio_rate{w}", "expr": error_ratio_query(slo, w), "labels": {**labels, "sloth_window": w}}
         for w in WINDOWS
@@ -79,8 +158,8 @@ def sli_recordings(slo: SloSpec) -> dict[str, Any]:
     return {"name": f"sloth-slo-sli-recordings-{slo.id}", "rules": rules}
 
 
-def meta_recordings(slo: SloSpec) -> dict[str, Any]:
-    labels = {**slo.labels, **sloth_labels(slo)}
+def meta_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    labels = _labels(slo, extra_labels)
     sel = selector(slo)
     on = "on(sloth_id, sloth_slo, sloth_service) group_left"
     return {
@@ -110,15 +189,15 @@ def burn_condition(slo: SloSpec, factor: float, long: str, short: str) -> str:
     )
 
 
-def alert_rules(slo: SloSpec) -> dict[str, Any]:
+def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     a = slo.alerting
-    base = {**slo.labels, **a.labels, **sloth_labels(slo)}
+    base = {**(extra_labels or {}), **slo.labels, **a.labels, **sloth_labels(slo)}
     annotations = {"summary": f"{slo.service}/{slo.name} is burning its error budget", **a.annotations}
     if slo.description:
         annotations.setdefault("description", slo.description)
     rules = []
     for severity, priority in (("page", a.page_priority), ("ticket", a.ticket_priority)):
-        conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in BURN_ALERTS if sev == severity]
+        conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
         rules.append(
             {
                 "alert": a.name,
@@ -130,10 +209,10 @@ def alert_rules(slo: SloSpec) -> dict[str, Any]:
     rules.append(
         {
             "alert": f"{a.name}SLIAbsent",
-            "expr": f"absent_over_time(slo:sli_error:ratio_rate5m{selector(slo)}[{ABSENT_FOR}])",
+            "expr": source_absent_query(slo),
             "for": ABSENT_FOR,
             "labels": {**base, "severity": "ticket", "priority": a.ticket_priority},
-            "annotations": {"summary": f"No SLI data for {slo.service}/{slo.name}: its metrics are missing, so the SLO cannot alert."},
+            "annotations": {"summary": f"No SLI data for {slo.service}/{slo.name}: its source metric is missing, so the SLO cannot alert."},
         }
     )
     rules.append(
@@ -148,19 +227,33 @@ def alert_rules(slo: SloSpec) -> dict[str, Any]:
     return {"name": f"sloth-slo-alerts-{slo.id}", "rules": rules}
 
 
-def rule_groups(slo: SloSpec) -> list[dict[str, Any]]:
-    """The three Sloth groups of one SLO: SLI recordings, meta recordings, alerts."""
-    return [sli_recordings(slo), meta_recordings(slo), alert_rules(slo)]
+def rule_groups(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """The three Sloth groups of one SLO: SLI recordings, meta recordings, alerts.
+
+    ``extra_labels`` go on every rule (e.g. the environment); the SLO's own labels and Sloth's
+    labels win over them.
+    """
+    return [sli_recordings(slo, extra_labels), meta_recordings(slo, extra_labels), alert_rules(slo, extra_labels)]
 
 
-def prometheus_rule(slo: SloSpec, namespace: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
-    """A ``monitoring.coreos.com/v1`` PrometheusRule carrying the SLO's groups."""
+def prometheus_rule(slo: SloSpec, namespace: str, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A ``monitoring.coreos.com/v1`` PrometheusRule carrying the SLO's groups.
+
+    ``labels`` are the object's metadata labels (e.g. what a Prometheus' ruleSelector matches).
+    Alerts also get ``namespace=<namespace>``: the Prometheus Operator scopes a namespaced
+    AlertmanagerConfig to alerts carrying its namespace, so routing works in existing mode.
+    """
     meta_labels = {conventions.LABEL_MANAGED_BY: conventions.MANAGED_BY_VALUE, **(labels or {})}
     if slo.tenant:
         meta_labels[conventions.LABEL_TENANT] = slo.tenant
+    groups = rule_groups(slo)
+    for group in groups:
+        for rule in group["rules"]:
+            if "alert" in rule:
+                rule["labels"] = {**rule["labels"], "namespace": namespace}
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
-        "metadata": {"name": f"slo-{slo.id}"[:63], "namespace": namespace, "labels": meta_labels},
-        "spec": {"groups": rule_groups(slo)},
+        "metadata": {"name": conventions.physical_name("slo", slo.id, max_len=conventions.K8S_NAME_MAX), "namespace": namespace, "labels": meta_labels},
+        "spec": {"groups": groups},
     }

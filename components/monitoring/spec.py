@@ -1,4 +1,9 @@
-"""The ``plinth:monitoring`` section: SLOs, alert routing, dashboards and where they run."""
+"""The ``plinth:monitoring`` section: SLOs, alert routing, dashboards and where they run.
+
+Pure pydantic models (no Pulumi). Every error names its key path (pydantic ``loc``) and, where
+there is one, the fix. The rules generated from these models live in :mod:`.slo`, routing in
+:mod:`.alertmanager`, dashboards in :mod:`.dashboards`.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +17,88 @@ from components.base import DnsLabel, Secret, StrictModel, Text
 
 Priority = Literal["P0", "P1", "P2", "P3"]
 PRIORITIES: tuple[str, ...] = ("P0", "P1", "P2", "P3")
+#: Alert names: CamelCase, as Prometheus alerting conventions and Sloth examples use.
 AlertName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]{2,63}$")]
 Query = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
-LabelName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")]
+#: Prometheus label names; names starting with ``__`` are reserved for Prometheus itself.
+LabelName = Annotated[str, StringConstraints(pattern=r"^([a-zA-Z][a-zA-Z0-9_]*|_([a-zA-Z0-9][a-zA-Z0-9_]*)?)$")]
+#: Alertmanager durations, e.g. ``30m``, ``1h30m``, ``4h``.
+Duration = Annotated[str, StringConstraints(pattern=r"^([0-9]+(ms|s|m|h|d|w|y))+$")]
 TenantRef = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)]
-#: Labels Plinth sets itself; an SLO may not override them.
-RESERVED_LABELS = frozenset({"sloth_id", "sloth_service", "sloth_slo", "sloth_window", "severity", "priority", "sloth_severity"})
+#: Labels Plinth sets itself (Sloth's labels, routing labels); an SLO may not override them.
+RESERVED_LABELS = frozenset({
+    "sloth_id", "sloth_service", "sloth_slo", "sloth_window", "sloth_severity", "sloth_mode", "sloth_version",
+    "sloth_spec", "sloth_objective", "severity", "priority", "tenant", "namespace",
+})
+#: Period -> days. Sloth ships window catalogues (Google SRE workbook) for these two only.
+PERIOD_DAYS: dict[str, int] = {"28d": 28, "30d": 30}
+#: Default Alertmanager repeat interval per priority.
+DEFAULT_REPEAT: dict[str, str] = {"P0": "30m", "P1": "1h", "P2": "4h", "P3": "24h"}
+WINDOW_PLACEHOLDER = "{{.window}}"
+#: Highest objective: 99.9999 % leaves a budget of 1e-6; beyond it the budget rounds to nothing.
+MAX_OBJECTIVE = 99.9999
 
 
-def not_reserved(labels: dict[str, str]) -> dict[str, str]:
-    clash = sorted(RESERVED_LABELS & set(labels))
+def promql_problem(query: str) -> str | None:
+    """Why ``query`` cannot be PromQL (unbalanced brackets or quotes), or None.
+
+    A cheap early check so a typo fails at config load, not in the operator's admission webhook;
+    promtool in the tests is the real parser.
+    """
+    closing = {")": "(", "]": "[", "}": "{"}
+    opened: list[str] = []
+    quote: str | None = None
+    i = 0
+    while i < len(query):
+        c = query[i]
+        if quote:
+            if c == "\\" and quote != "`":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "\"'`":
+            quote = c
+        elif c in "([{":
+            opened.append(c)
+        elif c in closing:
+            if not opened or opened.pop() != closing[c]:
+                return f"has an unmatched {c!r}"
+        i += 1
+    if quote:
+        return f"has an unterminated {quote} string"
+    if opened:
+        return f"has an unclosed {opened[-1]!r}"
+    return None
+
+
+def _reserved_labels(value: dict[str, str]) -> dict[str, str]:
+    clash = sorted(RESERVED_LABELS & set(value))
     if clash:
-        raise ValueError(f"labels {', '.join(clash)} are set by Plinth")
-    return labels
+        hint = " (set the SLO's tenant field instead)" if "tenant" in clash else ""
+        raise ValueError(f"labels {', '.join(clash)} are set by Plinth{hint}")
+    return value
 
 
 class RatioSli(StrictModel):
     """Errors over total, as PromQL with ``{{.window}}`` where the range goes (Sloth's syntax)."""
 
     error_query: Query
+    """Rate of bad events, e.g. ``sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))``."""
     total_query: Query
+    """Rate of all events, e.g. ``sum(rate(http_requests_total[{{.window}}]))``."""
 
     @field_validator("error_query", "total_query")
     @classmethod
     def _window(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be empty")
-        if "{{.window}}" not in value:
-            raise ValueError("must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~\"5..\"}[{{.window}}])")
+        if WINDOW_PLACEHOLDER not in value:
+            raise ValueError('must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~"5.."}[{{.window}}])')
+        if re.search(r"\{\{(?!\.window\}\})", value):
+            raise ValueError("uses a template placeholder other than {{.window}}")
+        problem = promql_problem(value.replace(WINDOW_PLACEHOLDER, "5m"))
+        if problem:
+            raise ValueError(f"is not PromQL: it {problem}")
         return value
 
 
@@ -47,16 +106,22 @@ class LatencySli(StrictModel):
     """Requests slower than a histogram bucket count as errors."""
 
     bucket_metric: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z_:][a-zA-Z0-9_:]*_bucket$")]
-    threshold_seconds: Annotated[float, Field(gt=0)]
-    """Must equal one of the histogram's ``le`` bounds (as the client library writes it)."""
+    """A classic histogram's ``*_bucket`` series; its ``*_count`` series is the total."""
+    threshold_seconds: Annotated[float, Field(gt=0, lt=1e6, allow_inf_nan=False)]
+    """Must equal one of the histogram's ``le`` bounds, e.g. 0.3 for ``le="0.3"``. Whole numbers
+    match both spellings in use (``le="1"`` from Go clients, ``le="1.0"`` from Python clients and
+    Prometheus 3's normalised labels)."""
     selector: Annotated[str, StringConstraints(max_length=1000)] = ""
     """Label matchers without braces, e.g. ``job="api",route!="/health"``."""
 
     @field_validator("selector")
     @classmethod
     def _selector(cls, value: str) -> str:
-        if value and not re.fullmatch(r'\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"\s*(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"[^"]*"\s*)*', value):
+        matcher = r'\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*'
+        if value and not re.fullmatch(f"{matcher}(,{matcher})*", value):
             raise ValueError('must be label matchers like job="api",code!="404"')
+        if re.search(r'(^|,)\s*le\s*(=|!=|=~|!~)', value):
+            raise ValueError("must not match on le: Plinth selects the bucket from thresholdSeconds")
         return value
 
 
@@ -79,39 +144,56 @@ class SloAlerting(StrictModel):
     page_priority: Literal["P0", "P1"] = "P1"
     ticket_priority: Literal["P2", "P3"] = "P3"
 
-    _reserved = field_validator("labels")(classmethod(lambda cls, value: not_reserved(value)))
+    @field_validator("labels")
+    @classmethod
+    def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
+        return _reserved_labels(value)
 
 
 class SloSpec(StrictModel):
     name: DnsLabel
     service: DnsLabel
     tenant: TenantRef | None = None
+    """The Plinth tenant the SLO belongs to; becomes the ``tenant`` label of every rule."""
     description: Text | None = None
-    objective: Annotated[float, Field(gt=0, lt=100)]
-    """Target percentage of good events, e.g. 99.9."""
+    objective: Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)]
+    """Target percentage of good events, strictly between 0 and 100 (at most 99.9999), e.g. 99.9."""
     period: Literal["28d", "30d"] = "30d"
     sli: Sli
     alerting: SloAlerting
     labels: dict[LabelName, Text] = Field(default_factory=dict)
 
-    _reserved = field_validator("labels")(classmethod(lambda cls, value: not_reserved(value)))
+    @field_validator("labels")
+    @classmethod
+    def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
+        return _reserved_labels(value)
+
+    @field_validator("objective")
+    @classmethod
+    def _budget(cls, value: float) -> float:
+        if value > MAX_OBJECTIVE:
+            raise ValueError(f"{value:g} leaves (almost) no error budget to alert on; use at most {MAX_OBJECTIVE:g}")
+        return value
 
     @property
     def id(self) -> str:
+        """Sloth's SLO id: ``<service>-<name>``."""
         return f"{self.service}-{self.name}"
 
     @property
     def error_budget(self) -> float:
+        """Allowed error ratio, e.g. 0.001 for 99.9 (rounded so 99.9 gives 0.001, not 0.000999...)."""
         return round(1 - self.objective / 100, 12)
 
     @property
     def period_days(self) -> int:
-        return int(self.period.rstrip("d"))
+        return PERIOD_DAYS[self.period]
 
 
 class SlackReceiver(StrictModel):
     channel: Annotated[str, StringConstraints(pattern=r"^[#@]?[a-z0-9_.-]{1,80}$")]
     api_url: Secret
+    """The incoming-webhook URL (it is the credential): a ``secure:`` value."""
 
 
 class EmailReceiver(StrictModel):
@@ -121,18 +203,30 @@ class EmailReceiver(StrictModel):
     auth_username: Text | None = None
     auth_password: Secret | None = None
 
+    @model_validator(mode="after")
+    def _auth(self) -> "EmailReceiver":
+        if self.auth_password is not None and self.auth_username is None:
+            raise ValueError("authPassword is set without authUsername: set both or neither")
+        return self
+
 
 class WebhookReceiver(StrictModel):
-    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$")]
-    """Where alerts are posted (HTTPS); put credentials in bearerToken, not in the URL."""
+    url: Annotated[str, StringConstraints(pattern=r"^https://[^\s@]+$")]
+    """Where alerts are posted (HTTPS, no credentials in it); put the credential in bearerToken."""
     bearer_token: Secret | None = None
 
 
 class PagerDutyReceiver(StrictModel):
     routing_key: Secret
+    """The Events API v2 integration (routing) key: a ``secure:`` value."""
+
+
+RECEIVER_TYPES: tuple[str, ...] = ("slack", "email", "webhook", "pagerduty")
 
 
 class Receiver(StrictModel):
+    """A named destination; its type is the one key set among slack, email, webhook, pagerduty."""
+
     name: DnsLabel
     slack: SlackReceiver | None = None
     email: EmailReceiver | None = None
@@ -141,31 +235,43 @@ class Receiver(StrictModel):
 
     @model_validator(mode="after")
     def _one(self) -> "Receiver":
-        set_ = [k for k in ("slack", "email", "webhook", "pagerduty") if getattr(self, k) is not None]
+        set_ = [k for k in RECEIVER_TYPES if getattr(self, k) is not None]
         if len(set_) != 1:
-            raise ValueError("set exactly one of slack, email, webhook or pagerduty")
+            raise ValueError(f"receiver {self.name!r}: set exactly one of slack, email, webhook or pagerduty (found {len(set_)})")
         return self
 
     @property
     def kind(self) -> str:
-        return next(k for k in ("slack", "email", "webhook", "pagerduty") if getattr(self, k) is not None)
+        return next(k for k in RECEIVER_TYPES if getattr(self, k) is not None)
 
 
 class AlertingSpec(StrictModel):
     receivers: list[Receiver] = Field(min_length=1)
     routes: dict[Priority, DnsLabel]
     """Receiver per priority; every priority P0-P3 must be routed."""
-    group_by: list[LabelName] = Field(default_factory=lambda: ["tenant", "sloth_slo", "alertname"])
-    repeat_interval: dict[Priority, Annotated[str, StringConstraints(pattern=r"^\d+[smh]$")]] = Field(
-        default_factory=lambda: {"P0": "30m", "P1": "1h", "P2": "4h", "P3": "24h"}
-    )
+    group_by: list[LabelName] = Field(default_factory=lambda: ["tenant", "sloth_slo", "alertname"], min_length=1)
+    repeat_interval: dict[Priority, Duration] = Field(default_factory=lambda: dict(DEFAULT_REPEAT))
+    """How often a still-firing alert is re-sent, per priority; priorities left out keep the
+    default (P0 30m, P1 1h, P2 4h, P3 24h)."""
+
+    @field_validator("repeat_interval")
+    @classmethod
+    def _repeat(cls, value: dict[str, str]) -> dict[str, str]:
+        return {**DEFAULT_REPEAT, **value}
+
+    @field_validator("group_by")
+    @classmethod
+    def _group_by(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a label twice")
+        return value
 
     @model_validator(mode="after")
     def _routes(self) -> "AlertingSpec":
         names = [r.name for r in self.receivers]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
-            raise ValueError(f"receiver names must be unique: {', '.join(dupes)}")
+            raise ValueError(f"receivers: names must be unique; {', '.join(dupes)} declared twice")
         missing = [p for p in PRIORITIES if p not in self.routes]
         if missing:
             raise ValueError(f"routes: route every priority; missing {', '.join(missing)}")
@@ -179,14 +285,18 @@ class PrometheusSettings(StrictModel):
     mode: Literal["install", "existing"] = "install"
     """install: a pinned kube-prometheus-stack Helm release; existing: attach to a running Prometheus Operator."""
     chart_version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = "75.15.1"
+    """kube-prometheus-stack chart version (install mode); pinned, never 'latest'."""
     rule_selector_labels: dict[LabelName, Text] = Field(default_factory=dict)
     """existing mode: labels the operator's ruleSelector matches (e.g. {release: prometheus})."""
     alertmanager_config_selector_labels: dict[LabelName, Text] = Field(default_factory=dict)
+    """existing mode: labels the Alertmanager's alertmanagerConfigSelector matches."""
 
     @model_validator(mode="after")
     def _existing(self) -> "PrometheusSettings":
         if self.mode == "existing" and not self.rule_selector_labels:
             raise ValueError("ruleSelectorLabels: required in existing mode (the labels your Prometheus' ruleSelector matches)")
+        if self.mode == "install" and (self.rule_selector_labels or self.alertmanager_config_selector_labels):
+            raise ValueError("ruleSelectorLabels/alertmanagerConfigSelectorLabels only apply to mode: existing (the installed chart selects every rule)")
         return self
 
 
@@ -214,7 +324,11 @@ class MonitoringSpec(StrictModel):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"slos: duplicate SLO {', '.join(dupes)} (service and name must be unique together)")
-        unknown = sorted(set(self.cloudwatch) - {s.name for s in self.slos})
+        names = [s.name for s in self.slos]
+        unknown = sorted(set(self.cloudwatch) - set(names))
         if unknown:
             raise ValueError(f"cloudwatch: no SLO named {', '.join(unknown)}")
+        ambiguous = sorted(n for n in self.cloudwatch if names.count(n) > 1)
+        if ambiguous:
+            raise ValueError(f"cloudwatch: SLO name {', '.join(ambiguous)} is used by several services; rename one")
         return self

@@ -96,6 +96,7 @@ def test_a_slow_2x_burn_opens_a_ticket_only_after_hours_and_never_pages(tmp_path
     rules = gen.alert_rules(spec(AVAILABILITY))["rules"]
     ticket = _expected(rules, "ApiAvailability", "ticket", AVAILABILITY)
     _run_test(tmp_path, [OK, errors], [
+        {"eval_time": f"{HEALTHY_DAYS + 30}m", "alertname": "ApiAvailability", "exp_alerts": []},
         {"eval_time": f"{HEALTHY_DAYS + 120}m", "alertname": "ApiAvailability", "exp_alerts": []},
         {"eval_time": f"{HEALTHY_DAYS + 24 * 60}m", "alertname": "ApiAvailability", "exp_alerts": []},
         {"eval_time": f"{HEALTHY_DAYS + 40 * 60}m", "alertname": "ApiAvailability", "exp_alerts": [ticket]},
