@@ -45,6 +45,19 @@ def _spec(namespace: str, selector: Mapping[str, str] | None) -> dict[str, Any]:
     return {"namespaceSelector": {"matchNames": [namespace]}, "selector": {"matchLabels": match}}
 
 
+def _monitor(kind: str, endpoints_key: str, role: str, tenant: str, namespace: str, monitoring_namespace: str,
+             labels: Mapping[str, str] | None, selector: Mapping[str, str] | None, port: str, path: str, interval: str) -> dict[str, Any]:
+    spec = _spec(namespace, selector)
+    spec[endpoints_key] = [_endpoint(tenant, port, path, interval)]
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": kind,
+        "metadata": {"name": conventions.physical_name("tenant", tenant, role, max_len=conventions.K8S_NAME_MAX),
+                     "namespace": monitoring_namespace, "labels": _labels(tenant, labels)},
+        "spec": spec,
+    }
+
+
 def pod_monitor(
     tenant: str,
     namespace: str,
@@ -61,15 +74,7 @@ def pod_monitor(
     ``selector``: pod labels to match (default ``plinth.dev/scrape: "true"``); ``port``: the
     container port *name* to scrape; ``labels``: metadata labels (e.g. a podMonitorSelector's).
     """
-    spec = _spec(namespace, selector)
-    spec["podMetricsEndpoints"] = [_endpoint(tenant, port, path, interval)]
-    return {
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "PodMonitor",
-        "metadata": {"name": conventions.physical_name("tenant", tenant, "pods", max_len=conventions.K8S_NAME_MAX),
-                     "namespace": monitoring_namespace, "labels": _labels(tenant, labels)},
-        "spec": spec,
-    }
+    return _monitor("PodMonitor", "podMetricsEndpoints", "pods", tenant, namespace, monitoring_namespace, labels, selector, port, path, interval)
 
 
 def service_monitor(
@@ -88,12 +93,4 @@ def service_monitor(
     ``selector``: Service labels to match (default ``plinth.dev/scrape: "true"``); ``port``: the
     Service port *name* to scrape; ``labels``: metadata labels (e.g. a serviceMonitorSelector's).
     """
-    spec = _spec(namespace, selector)
-    spec["endpoints"] = [_endpoint(tenant, port, path, interval)]
-    return {
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "ServiceMonitor",
-        "metadata": {"name": conventions.physical_name("tenant", tenant, "services", max_len=conventions.K8S_NAME_MAX),
-                     "namespace": monitoring_namespace, "labels": _labels(tenant, labels)},
-        "spec": spec,
-    }
+    return _monitor("ServiceMonitor", "endpoints", "services", tenant, namespace, monitoring_namespace, labels, selector, port, path, interval)
