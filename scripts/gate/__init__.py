@@ -96,13 +96,13 @@ def evaluate(
             reads = stack_reads(info)
             key = tuple(sorted(reads)) if reads is not None else None
             with payload_lock:
-                return _payload(key, reads)
+                return _payload(key)
 
-        def _payload(key, reads) -> bytes:
+        def _payload(key) -> bytes:
             if key not in stack_payloads:
                 from policies.base import reads_type
 
-                chosen = resources if reads is None else [r for r in resources if reads_type(key, r.type)]
+                chosen = resources if key is None else [r for r in resources if reads_type(key, r.type)]
                 stack_payloads[key] = analyze_stack_request(chosen, providers).SerializeToString()
             return stack_payloads[key]
 
@@ -147,13 +147,8 @@ def evaluate(
             pack.close()
 
 
-def resource_types(info) -> set[str] | None:
-    """Resource types any resource policy of the pack looks at, when the pack is Plinth's own.
-
-    Plinth's policies declare their types and ignore every other resource, so resources of
-    other types cannot produce a finding and are not sent (the policy SDK would deserialize
-    each one once per policy just to skip it). Unknown packs get every resource, as from the engine.
-    """
+def _plinth_metadata(info) -> dict | None:
+    """Plinth's own metadata for every policy of the pack, or None when the pack is not Plinth's."""
     try:
         from policies.registry import all_policies
     except ImportError:
@@ -161,7 +156,20 @@ def resource_types(info) -> set[str] | None:
     known = {p.name: p.meta for p in all_policies()}
     if any(name not in known for name in info.policies):
         return None
-    return {t for name in info.policies for t in known[name].types}
+    return {name: known[name] for name in info.policies}
+
+
+def resource_types(info) -> set[str] | None:
+    """Resource types any resource policy of the pack looks at, when the pack is Plinth's own.
+
+    Plinth's policies declare their types and ignore every other resource, so resources of
+    other types cannot produce a finding and are not sent (the policy SDK would deserialize
+    each one once per policy just to skip it). Unknown packs get every resource, as from the engine.
+    """
+    metas = _plinth_metadata(info)
+    if metas is None:
+        return None
+    return {t for m in metas.values() for t in m.types}
 
 
 def stack_reads(info) -> set[str] | None:
@@ -170,14 +178,10 @@ def stack_reads(info) -> set[str] | None:
     Plinth's stack policies declare what they read and only ever see those resources, so the
     rest need not be sent. ``None``: send everything (unknown pack, or a policy reading all).
     """
-    try:
-        from policies.registry import all_policies
-    except ImportError:
+    metas = _plinth_metadata(info)
+    if metas is None:
         return None
-    known = {p.name: p.meta for p in all_policies()}
-    if any(name not in known for name in info.policies):
-        return None
-    stack = [known[n] for n, p in info.policies.items() if p.policy_type == "stack"]
+    stack = [m for n, m in metas.items() if info.policies[n].policy_type == "stack"]
     if any(not m.types for m in stack):
         return None
     return {t for m in stack for t in m.types}
@@ -253,7 +257,8 @@ def cmd_policy(args: argparse.Namespace) -> int:
             resources, stack, dry_run = from_preview(plan, "plan"), args.stack, True
             artifact = f"stacks/Pulumi.{args.stack}.yaml"
         elif args.state:
-            resources, stack, dry_run = from_state(read_json(args.state), str(args.state)), _stack_of(read_json(args.state)), False
+            export = read_json(args.state)
+            resources, stack, dry_run = from_state(export, str(args.state)), _stack_of(export), False
         else:
             resources, stack, dry_run = from_preview(read_json(args.preview_json), str(args.preview_json)), "preview", True
         packs = args.pack or list(DEFAULT_PACKS)

@@ -207,16 +207,12 @@ class Pack:
         """
         changed: dict[str, list[tuple[str, str]]] = {}
         for r in resources:
-            response = self._call("Remediate", self._request(analyzer_pb2.AnalyzeRequest, r, providers))
+            response = self._call("Remediate", analyze_request(r, providers))
             for rem in response.remediations:
                 if rem.HasField("properties"):
                     r.properties = json_format.MessageToDict(rem.properties)
                     changed.setdefault(r.urn, []).append((rem.policyName, rem.description))
         return changed
-
-    @staticmethod
-    def _request(cls: Any, r: Resource, providers: dict[str, Resource]) -> Any:
-        return analyze_request(r, providers, cls)
 
     def analyze(self, requests: list[tuple[str, bytes]]) -> list[Diagnostic]:
         """Analyze each resource (pre-serialized requests), keeping up to WINDOW in flight."""
@@ -263,13 +259,19 @@ class Pack:
         ]
 
 
-def analyze_request(r: Resource, providers: dict[str, Resource], cls: Any = analyzer_pb2.AnalyzeRequest) -> Any:
-    request = cls(type=r.type, properties=to_struct(r.properties), urn=r.urn, name=r.name, options=_options(r))
+def _provider(r: Resource, providers: dict[str, Resource]) -> Any:
+    """The resource's provider as the analyzer receives it, or None (default or unknown provider)."""
     provider = providers.get(r.provider.rsplit("::", 1)[0]) if r.provider else None
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
+
+
+def analyze_request(r: Resource, providers: dict[str, Resource]) -> Any:
+    request = analyzer_pb2.AnalyzeRequest(type=r.type, properties=to_struct(r.properties), urn=r.urn, name=r.name, options=_options(r))
+    provider = _provider(r, providers)
     if provider is not None:
-        request.provider.CopyFrom(
-            analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
-        )
+        request.provider.CopyFrom(provider)
     return request
 
 
@@ -283,11 +285,9 @@ def analyze_stack_request(resources: list[Resource], providers: dict[str, Resour
         item.dependencies.extend(r.dependencies)
         for key, urns in r.property_dependencies.items():
             item.propertyDependencies[key].urns.extend(urns)
-        provider = providers.get(r.provider.rsplit("::", 1)[0]) if r.provider else None
+        provider = _provider(r, providers)
         if provider is not None:
-            item.provider.CopyFrom(
-                analyzer_pb2.AnalyzerProviderResource(type=provider.type, properties=to_struct(provider.properties), urn=provider.urn, name=provider.name)
-            )
+            item.provider.CopyFrom(provider)
     return request
 
 
