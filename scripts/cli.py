@@ -52,15 +52,12 @@ def write_output(text: str, out: str | None) -> None:
 
 
 def read_json_file(path: str) -> dict[str, Any]:
+    from scripts.gate.resources import InputError, read_json
+
     try:
-        data = json.loads(Path(path).read_text())
-    except OSError as err:
-        raise CliError(f"{path}: cannot read: {err.strerror}") from None
-    except json.JSONDecodeError as err:
-        raise CliError(f"{path}: not JSON: {err.msg} at line {err.lineno}") from None
-    if not isinstance(data, dict):
-        raise CliError(f"{path}: expected a JSON object")
-    return data
+        return read_json(Path(path))
+    except InputError as err:
+        raise CliError(str(err)) from None
 
 
 # --------------------------------------------------------------------------------------------
