@@ -274,8 +274,9 @@ def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, re
         resource_opts = opts if ns_resource is None else pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[ns_resource]))
         if kind == "Namespace" and retain_namespace:
             resource_opts = pulumi.ResourceOptions.merge(resource_opts, pulumi.ResourceOptions(retain_on_delete=True))
-        resource = _CLASSES[kind](_resource_name(name, manifest), opts=resource_opts, **kwargs)
+        resource_name = _resource_name(name, manifest)
+        resource = _CLASSES[kind](resource_name, opts=resource_opts, **kwargs)
         if kind == "Namespace":
             ns_resource = resource
-        created[_resource_name(name, manifest)] = resource
+        created[resource_name] = resource
     return created
