@@ -42,13 +42,12 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
     from scripts.gate.config import reconcile
-    from scripts.gate.packs import LEVEL_VALUES, LEVEL_NAMES, PolicyInfo, PackInfo, analyze_request, providers_by_urn, to_struct
     from policies.base import reads_type
-    from scripts.gate import resource_types
+    from scripts.gate import resource_types, stack_reads
+    from scripts.gate.packs import (
+        LEVEL_NAMES, LEVEL_VALUES, PackInfo, PolicyInfo, analyze_request, analyze_stack_request, providers_by_urn, to_struct,
+    )
     from scripts.gate.resources import PROVIDER_PREFIX, STACK_TYPE
-
-    def pack_for_routing(module):
-        return PackInfo(module.NAME, "0.0.1", {p.name: None for p in module.POLICIES}, {})
 
     started = time.perf_counter()
     findings = 0
@@ -59,7 +58,9 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
         servicer = _PolicyAnalyzerServicer(module.NAME, "0.0.1", module.POLICIES, EnforcementLevel.ADVISORY, getattr(module, "INITIAL_CONFIG", None))
         info = servicer.GetAnalyzerInfo(None, None)
         pack = PackInfo(info.name, info.version, {
-            p.name: PolicyInfo(p.name, p.description, LEVEL_NAMES[p.enforcementLevel], "", [], "", "", {"properties": json_format.MessageToDict(p.configSchema.properties), "required": list(p.configSchema.required)})
+            p.name: PolicyInfo(p.name, p.description, LEVEL_NAMES[p.enforcementLevel], "", [], "",
+                               "stack" if p.policy_type == analyzer_pb2.POLICY_TYPE_STACK else "resource",
+                               {"properties": json_format.MessageToDict(p.configSchema.properties), "required": list(p.configSchema.required)})
             for p in info.policies
         }, {})
         resolved = reconcile(pack.descriptors(), {}, None)
@@ -67,23 +68,16 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
         for name, value in resolved.items():
             request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig(enforcementLevel=LEVEL_VALUES[value.enforcement_level], properties=to_struct(value.properties)))
         servicer.Configure(request, None)
-        types = resource_types(pack_for_routing(module))
+        types = resource_types(pack)
         for r in analyzed:
             if types is not None and r.type not in types:
                 continue
             findings += len(servicer.Analyze(analyze_request(r, providers), None).diagnostics)
-        stack = analyzer_pb2.AnalyzeStackRequest()
-        stack_metas = [p.meta for p in module.POLICIES if p.meta.kind == "stack"]
-        if not stack_metas:
+        if not any(p.policy_type == "stack" for p in pack.policies.values()):
             continue
-        reads = None if any(not m.types for m in stack_metas) else tuple(sorted({t for m in stack_metas for t in m.types}))
-        for r in resources:
-            if reads is not None and not reads_type(reads, r.type):
-                continue
-            item = stack.resources.add()
-            item.type, item.urn, item.name, item.parent = r.type, r.urn, r.name, r.parent
-            item.properties.CopyFrom(to_struct(r.properties))
-            item.options.protect = r.protect
+        reads = stack_reads(pack)
+        chosen = resources if reads is None else [r for r in resources if reads_type(tuple(sorted(reads)), r.type)]
+        stack = analyze_stack_request(chosen, providers)
         findings += len(servicer.AnalyzeStack(stack, None).diagnostics)
     return time.perf_counter() - started, findings
 

@@ -68,8 +68,8 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
     return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
 
 
-def typed_classes() -> dict[str, type]:
-    """Type token -> the provider SDK's class, from the modules each provider SDK registers."""
+def typed_classes(needed: set[str]) -> dict[str, type]:
+    """Type token -> the provider SDK's class for the ``needed`` tokens, from the modules each provider SDK registers."""
     import importlib
 
     import pulumi_aws, pulumi_azure_native, pulumi_gcp, pulumi_kubernetes  # noqa: F401 - register their modules
@@ -83,10 +83,7 @@ def typed_classes() -> dict[str, type]:
                 continue
             for token, class_name in info["classes"].items():
                 classes[token] = (info["fqn"], class_name)
-    return {token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in NEEDED} if NEEDED else {}
-
-
-NEEDED: set[str] = set()
+    return {token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in needed}
 
 
 def snake(key: str) -> str:
@@ -100,8 +97,7 @@ def child_raw(plan_file: Path, stack: str) -> dict:
 
     steps = json.loads(plan_file.read_text())["steps"]
     states = [s["newState"] for s in steps if s["newState"]["type"] != engine.STACK_TYPE]
-    NEEDED.update(s["type"] for s in states if s["custom"])
-    classes = typed_classes()
+    classes = typed_classes({s["type"] for s in states if s["custom"]})
 
     def program() -> None:
         created: dict[str, pulumi.Resource] = {}
