@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pulumi
 
-from components.config import ConfigError, load_from_runtime
+from components.config import ConfigError
+from components.stackfiles import load_from_runtime
 from components.platform import Platform
 
 try:

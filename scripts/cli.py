@@ -117,15 +117,15 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_stacks(args: argparse.Namespace) -> int:
-    from components import config as stack_config
+    from components import config as stack_config, stackfiles
     from scripts import engine
 
     project_dir = Path(args.project_dir).resolve() if args.project_dir else engine.project_root()
     failures = 0
-    for stack in stack_config.available_stacks(project_dir):
-        path = stack_config.stack_file_path(project_dir, stack)
+    for stack in stackfiles.available_stacks(project_dir):
+        path = stackfiles.stack_file_path(project_dir, stack)
         try:
-            loaded = stack_config.load_stack_file(path)
+            loaded = stackfiles.load_stack_file(path)
             cfg = loaded.config
             print(f"{stack:<24} ok       {cfg.environment:<8} {len(cfg.tenants)} tenant(s)")
         except stack_config.ConfigError as err:

@@ -329,8 +329,9 @@ class RecordingMonitor(_mocks.MockMonitor):
                 parent=request.parent,
                 provider=request.provider,
                 inputs=struct_to_plain(request.object),
-                dependencies=list(request.dependencies),
-                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
+                # The SDK collects dependencies in sets: sorted, the same program gives the same plan.
+                dependencies=sorted(request.dependencies),
+                property_dependencies={k: sorted(v.urns) for k, v in sorted(request.propertyDependencies.items())},
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 additional_secret_outputs=list(request.additionalSecretOutputs),
@@ -509,13 +510,13 @@ def project_root() -> Path:
 
 def run_stack(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
     """Load ``stacks/Pulumi.<stack>.yaml`` and run the project's ``__main__.py`` against it."""
-    from components import config as stack_config  # the one place YAML meets types
+    from components import config as stack_config, stackfiles  # the one place YAML meets types
 
     project_dir = (project_dir or project_root()).resolve()
-    project = stack_config.read_project(project_dir)
-    stack_file = stack_config.stack_file_path(project_dir, stack)
+    project = stackfiles.read_project(project_dir)
+    stack_file = stackfiles.stack_file_path(project_dir, stack)
     try:
-        loaded = stack_config.load_stack_file(stack_file, project=project.name)
+        loaded = stackfiles.load_stack_file(stack_file, project=project.name)
     except stack_config.ConfigError as err:
         raise StackConfigError(str(err)) from None
     main = project_dir / "__main__.py"

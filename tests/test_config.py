@@ -11,7 +11,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from components import config as stack_config
+from components import config as stack_config, stackfiles
 from components.base import UNKNOWN, Secret
 from scripts import cli
 
@@ -35,7 +35,7 @@ def load(tmp_path: Path, document: Any) -> stack_config.LoadedStack:
     (tmp_path / "stacks").mkdir(exist_ok=True)
     path = tmp_path / "stacks" / "Pulumi.t.yaml"
     path.write_text(document if isinstance(document, str) else yaml.safe_dump(document))
-    return stack_config.load_stack_file(path)
+    return stackfiles.load_stack_file(path)
 
 
 def errors_of(tmp_path: Path, document: Any) -> str:
@@ -62,7 +62,7 @@ def test_valid_config_loads_with_defaults(tmp_path):
 
 
 def test_dev_stack_is_valid(project_root):
-    cfg = stack_config.load_stack_file(project_root / "stacks" / "Pulumi.dev.yaml").config
+    cfg = stackfiles.load_stack_file(project_root / "stacks" / "Pulumi.dev.yaml").config
     assert {t.cloud for t in cfg.tenants} >= {"aws", "gcp", "azure"}
 
 

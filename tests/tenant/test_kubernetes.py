@@ -6,7 +6,7 @@ import kubernetes_validate
 import pytest
 
 from components import conventions
-from components.config import load_stack_file
+from components.stackfiles import load_stack_file
 from tests.tenant.helpers import kubernetes_objects, of_kind, only, run_platform, stack, tenant, tenant_resources
 
 DEV_TENANTS = ["acme", "globex", "initech", "hooli"]

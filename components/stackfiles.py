@@ -1,0 +1,163 @@
+"""Where a stack's config comes from: the project file, stack files and the Pulumi runtime.
+
+Reading ``Pulumi.yaml`` and ``stacks/Pulumi.<stack>.yaml`` is a tool concern (the offline engine,
+``plinth stacks``); the Pulumi program reads the config the CLI hands it. Both feed
+:func:`components.config.parse`, the one validation.
+
+* :func:`load_stack_file` reads a stack file as the CLI would hand it to the program. Encrypted
+  ``secure:`` values cannot be decrypted there; they become unknown secrets.
+* :func:`load_from_runtime` reads the config the Pulumi CLI hands the program.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.base import UNKNOWN
+from components.config import NAMESPACE, ConfigError, StackConfig, parse
+
+
+def _decode_runtime_value(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def load_from_runtime(project_dir: Path | None = None) -> StackConfig:
+    """Validate the config the Pulumi engine passed to this program (``pulumi up``/``preview``)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    values: dict[str, Any] = dict(runtime_config.get_config_env())
+    values.update(runtime_config.CONFIG.get())
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
+    prefix = f"{NAMESPACE}:"
+    raw = {k[len(prefix):]: _decode_runtime_value(v) for k, v in values.items() if k.startswith(prefix)}
+    secret = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
+    stack = pulumi.get_stack()
+    source = f"{_stack_dir_name(project_dir)}/Pulumi.{stack}.yaml" if project_dir else f"Pulumi.{stack}.yaml"
+    return parse(raw, source=source, secret_keys=secret)
+
+
+# --------------------------------------------------------------------------------------------
+# Project and stack files
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Project:
+    name: str
+    dir: Path
+    stack_config_dir: str
+
+
+def _stack_dir_name(project_dir: Path | None) -> str:
+    return read_project(project_dir).stack_config_dir if project_dir else "."
+
+
+def read_project(project_dir: Path) -> Project:
+    path = project_dir / "Pulumi.yaml"
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except OSError as err:
+        raise ConfigError(str(path.name), [("", f"cannot read the project file: {err.strerror}")]) from None
+    except yaml.YAMLError as err:
+        raise ConfigError(path.name, [("", f"invalid YAML: {err}")]) from None
+    return Project(name=str(data.get("name", NAMESPACE)), dir=project_dir, stack_config_dir=str(data.get("stackConfigDir", ".")))
+
+
+def available_stacks(project_dir: Path) -> list[str]:
+    folder = project_dir / read_project(project_dir).stack_config_dir
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+
+
+def stack_file_path(project_dir: Path, stack: str) -> Path:
+    """``<stackConfigDir>/Pulumi.<stack>.yaml``; a missing file is a ConfigError listing the stacks."""
+    project = read_project(project_dir)
+    relative = Path(project.stack_config_dir) / f"Pulumi.{stack}.yaml"
+    if not re.match(r"^[A-Za-z0-9_.-]+$", stack) or not (project_dir / relative).is_file():
+        known = ", ".join(available_stacks(project_dir)) or "none"
+        raise ConfigError(str(relative), [("", f"no such stack file; stacks in this project: {known}")])
+    return project_dir / relative
+
+
+@dataclass
+class LoadedStack:
+    config: StackConfig
+    #: ``PULUMI_CONFIG`` as the CLI would pass it: flat ``ns:key`` -> string (objects as JSON).
+    pulumi_config: dict[str, str]
+    secret_keys: list[str]
+
+
+def _strip_secure(value: Any, path: str, secure: set[str]) -> Any:
+    """Replace ``{secure: ...}`` leaves with the unknown sentinel, noting their key paths."""
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            secure.add(path)
+            return UNKNOWN
+        return {k: _strip_secure(v, f"{path}.{k}" if path else str(k), secure) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_strip_secure(v, f"{path}[{i}]", secure) for i, v in enumerate(value)]
+    return value
+
+
+def _scalar_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value)
+
+
+def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path | None = None) -> LoadedStack:
+    """Read and validate a stack file the way the CLI would hand it to the program."""
+    base = relative_to or path.parent.parent
+    try:
+        source = str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        source = str(path)
+    try:
+        document = yaml.safe_load(path.read_text())
+    except OSError as err:
+        raise ConfigError(source, [("", f"cannot read the stack file: {err.strerror}")]) from None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ConfigError(source, [("", f"invalid YAML at {where}{problem}")]) from None
+    if document is None:
+        document = {}
+    if not isinstance(document, dict):
+        raise ConfigError(source, [("", f"a stack file is a mapping with a 'config' key, found {type(document).__name__}")])
+    unknown_top = sorted(set(document) - {"config", "secretsprovider", "encryptionsalt", "encryptedkey", "environment"})
+    if unknown_top:
+        raise ConfigError(source, [("", f"unknown top-level key(s) {', '.join(unknown_top)}; Pulumi stack files hold 'config'")])
+    config = document.get("config") or {}
+    if not isinstance(config, dict):
+        raise ConfigError(source, [("", "'config' must be a mapping of namespace:key to values")])
+
+    flat: dict[str, str] = {}
+    secret_keys: list[str] = []
+    raw: dict[str, Any] = {}
+    secure_paths: set[str] = set()
+    for key, value in config.items():
+        key = str(key)
+        full = key if ":" in key else f"{project}:{key}"
+        namespace, short = full.split(":", 1)
+        local_secure: set[str] = set()
+        value = _strip_secure(value, short, local_secure)
+        if local_secure:
+            secret_keys.append(full)
+        flat[full] = _scalar_string(value)
+        if namespace == project:
+            raw[short] = value
+            secure_paths |= local_secure
+    cfg = parse(raw, source=source, secret_keys={k.split(":", 1)[1] for k in secret_keys}, secure_paths=secure_paths)
+    return LoadedStack(config=cfg, pulumi_config=flat, secret_keys=secret_keys)
