@@ -17,6 +17,6 @@ try:
 except ConfigError as err:
     raise pulumi.RunError(str(err)) from None
 
-platform = Platform("plinth", config)
+platform = Platform.from_config("plinth", config)
 pulumi.export("environment", config.environment)
 pulumi.export("tenants", platform.tenant_outputs)

@@ -42,13 +42,14 @@ class Secret:
     """A credential from stack config. It is only ever handed to resources as a Pulumi secret.
 
     With the Pulumi CLI the value is the decrypted plaintext of a ``secure:`` config value; in
-    the offline engine it cannot be decrypted and is unknown. Either way :meth:`output` is a
-    secret Output, so the value never appears in plaintext in state, previews or logs.
+    the offline engine it cannot be decrypted and is unknown; a program calling a component may
+    also pass an Output. Either way :meth:`output` is a secret Output, so the value never appears
+    in plaintext in state, previews or logs.
     """
 
     __slots__ = ("_value",)
 
-    def __init__(self, value: str):
+    def __init__(self, value: "str | pulumi.Output[str]"):
         self._value = value
 
     @property
@@ -56,7 +57,7 @@ class Secret:
         return self._value != UNKNOWN
 
     def output(self) -> pulumi.Output[str]:
-        if self.known:
+        if isinstance(self._value, pulumi.Output) or self.known:
             return pulumi.Output.secret(self._value)
         loop = asyncio.get_event_loop()
 
@@ -88,8 +89,16 @@ class Secret:
         )
         return core_schema.json_or_python_schema(
             json_schema=from_str,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_str]),
-            serialization=core_schema.plain_serializer_function_ser_schema(lambda s: "[secret]"),
+            python_schema=core_schema.union_schema(
+                [
+                    core_schema.is_instance_schema(cls),
+                    core_schema.chain_schema(
+                        [core_schema.is_instance_schema(pulumi.Output), core_schema.no_info_plain_validator_function(cls)]
+                    ),
+                    from_str,
+                ]
+            ),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda s: "[secret]", when_used="json"),
         )
 
 

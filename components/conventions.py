@@ -179,33 +179,11 @@ TIER_QUOTAS: dict[str, dict[str, str | int]] = {
 TIER_NONCURRENT_RETENTION_DAYS: dict[str, int] = {"free": 7, "standard": 30, "premium": 90, "enterprise": 365}
 
 
-# --- Regions -------------------------------------------------------------------------------
-CLOUDS: tuple[str, ...] = ("aws", "gcp", "azure")
+# --- Regions ---------------------------------------------------------------------------------
+# Region names and the EU test are per cloud: see components/clouds.py. These names stay for
+# callers that only need the EU test.
+from components.clouds import CLOUDS as _CLOUDS  # noqa: E402
+from components.clouds import is_eu_region  # noqa: E402,F401
 
-# Region name shapes per cloud (format only; the provider rejects regions that do not exist).
-REGION_PATTERNS: dict[str, str] = {
-    "aws": r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$",
-    "gcp": r"^[a-z]+-[a-z]+\d+$",
-    "azure": r"^[a-z][a-z0-9]+$",
-}
-
-#: Azure regions inside the EU/EEA (https://learn.microsoft.com/azure/reliability/regions-list).
-AZURE_EU_REGIONS: frozenset[str] = frozenset(
-    {
-        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
-        "germanynorth", "swedencentral", "swedensouth", "italynorth", "polandcentral",
-        "spaincentral", "norwayeast", "norwaywest", "austriaeast", "belgiumcentral",
-        "denmarkeast",
-    }
-)
-
-
-def is_eu_region(cloud: str, region: str) -> bool:
-    """True when ``region`` of ``cloud`` is in the EU/EEA (GDPR data residency)."""
-    if cloud == "aws":
-        return region.startswith("eu-")
-    if cloud == "gcp":
-        return region.startswith("europe-")
-    if cloud == "azure":
-        return region in AZURE_EU_REGIONS
-    return False
+CLOUDS: tuple[str, ...] = tuple(_CLOUDS)
+REGION_PATTERNS: dict[str, str] = {name: c.region_pattern for name, c in _CLOUDS.items()}

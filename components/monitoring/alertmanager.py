@@ -12,7 +12,10 @@ File fields used and the Alertmanager release that introduced them: ``api_url_fi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
+
+from pydantic.alias_generators import to_camel
 
 from components.base import Secret
 from components.monitoring.spec import PRIORITIES, AlertingSpec, Receiver
@@ -49,40 +52,74 @@ def secret_files(spec: AlertingSpec) -> dict[str, Secret]:
 secret_values = secret_files
 
 
-class _Credentials:
-    """Renders one credential field either as a ``*_file`` path or, when plaintext is given, inline."""
+@dataclass(frozen=True)
+class Credential:
+    """A credential field of a receiver: the key of the Kubernetes Secret (and file) that holds it."""
 
-    def __init__(self, receiver: Receiver, secrets_dir: str, plaintext: Mapping[str, str] | None):
-        self.receiver, self.secrets_dir, self.plaintext = receiver, secrets_dir.rstrip("/"), plaintext
-
-    def field(self, name: str, key: str) -> dict[str, str]:
-        filename = _key(self.receiver, key)
-        if self.plaintext is None:
-            return {f"{name}_file": f"{self.secrets_dir}/{SECRET_NAME}/{filename}"}
-        if filename not in self.plaintext:
-            raise ValueError(f"secret_values has no {filename!r} (receiver {self.receiver.name!r}); pass every key of secret_files(spec)")
-        return {name: self.plaintext[filename]}
+    key: str
 
 
-def _receiver(r: Receiver, secrets_dir: str, plaintext: Mapping[str, str] | None) -> dict[str, Any]:
-    cred = _Credentials(r, secrets_dir, plaintext)
+def receiver_model(r: Receiver) -> tuple[str, dict[str, Any]]:
+    """One receiver as ``(config list name, fields)`` in Alertmanager's own (snake_case) terms.
+
+    Credentials are :class:`Credential` markers; the two serialisers below turn them into files
+    (``alertmanager.yml``) or ``secretKeyRef``s (the operator's AlertmanagerConfig), so both modes
+    send exactly the same notifications.
+    """
     if r.slack:
-        return {"name": r.name, "slack_configs": [{**cred.field("api_url", "slack-api-url"), "channel": r.slack.channel, "send_resolved": True,
-                                                    "title": '{{ template "slack.default.title" . }}', "text": '{{ template "slack.default.text" . }}'}]}
+        return "slack_configs", {"api_url": Credential(_key(r, "slack-api-url")), "channel": r.slack.channel, "send_resolved": True,
+                                 "title": '{{ template "slack.default.title" . }}', "text": '{{ template "slack.default.text" . }}'}
     if r.email:
         cfg: dict[str, Any] = {"to": r.email.to, "from": r.email.from_, "smarthost": r.email.smarthost, "send_resolved": True, "require_tls": True}
         if r.email.auth_username:
             cfg["auth_username"] = r.email.auth_username
         if r.email.auth_password is not None:
-            cfg.update(cred.field("auth_password", "email-password"))
-        return {"name": r.name, "email_configs": [cfg]}
+            cfg["auth_password"] = Credential(_key(r, "email-password"))
+        return "email_configs", cfg
     if r.webhook:
         cfg = {"url": r.webhook.url, "send_resolved": True}
         if r.webhook.bearer_token is not None:
-            cfg["http_config"] = {"authorization": {"type": "Bearer", **cred.field("credentials", "webhook-token")}}
-        return {"name": r.name, "webhook_configs": [cfg]}
-    return {"name": r.name, "pagerduty_configs": [{**cred.field("routing_key", "pagerduty-routing-key"), "send_resolved": True,
-                                                   "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'}]}
+            cfg["http_config"] = {"authorization": {"type": "Bearer", "credentials": Credential(_key(r, "webhook-token"))}}
+        return "webhook_configs", cfg
+    assert r.pagerduty is not None
+    return "pagerduty_configs", {"routing_key": Credential(_key(r, "pagerduty-routing-key")), "send_resolved": True,
+                                 "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'}
+
+
+def _as_files(value: Any, secrets_dir: str, plaintext: Mapping[str, str] | None, receiver: str) -> Any:
+    """alertmanager.yml form: a credential ``x`` becomes ``x_file`` (or the plaintext, when given)."""
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if isinstance(item, Credential):
+            if plaintext is None:
+                out[f"{key}_file"] = f"{secrets_dir.rstrip('/')}/{SECRET_NAME}/{item.key}"
+            elif item.key not in plaintext:
+                raise ValueError(f"secret_values has no {item.key!r} (receiver {receiver!r}); pass every key of secret_files(spec)")
+            else:
+                out[key] = plaintext[item.key]
+        else:
+            out[key] = _as_files(item, secrets_dir, plaintext, receiver)
+    return out
+
+
+#: Alertmanager field names whose AlertmanagerConfig (CRD) spelling is not plain camelCase.
+_CRD_NAMES = {"api_url": "apiURL", "require_tls": "requireTLS"}
+
+
+def _as_crd(value: Any, secret_name: str) -> Any:
+    """AlertmanagerConfig form: camelCase keys, credentials as ``secretKeyRef`` objects."""
+    if isinstance(value, Credential):
+        return {"name": secret_name, "key": value.key}
+    if not isinstance(value, dict):
+        return value
+    return {_CRD_NAMES.get(k) or to_camel(k): _as_crd(v, secret_name) for k, v in value.items()}
+
+
+def _receiver(r: Receiver, secrets_dir: str, plaintext: Mapping[str, str] | None) -> dict[str, Any]:
+    kind, fields = receiver_model(r)
+    return {"name": r.name, kind: [_as_files(fields, secrets_dir, plaintext, r.name)]}
 
 
 def alertmanager_config(
@@ -140,27 +177,10 @@ def alertmanager_config_crd(
     route, which is why :func:`components.monitoring.slo.prometheus_rule` labels alerts with it.
     """
 
-    def ref(r: Receiver, field: str) -> dict[str, Any]:
-        return {"name": secret_name, "key": _key(r, field)}
-
     receivers = []
     for r in spec.receivers:
-        if r.slack:
-            receivers.append({"name": r.name, "slackConfigs": [{"apiURL": ref(r, "slack-api-url"), "channel": r.slack.channel, "sendResolved": True}]})
-        elif r.email:
-            cfg: dict[str, Any] = {"to": r.email.to, "from": r.email.from_, "smarthost": r.email.smarthost, "sendResolved": True, "requireTLS": True}
-            if r.email.auth_username:
-                cfg["authUsername"] = r.email.auth_username
-            if r.email.auth_password is not None:
-                cfg["authPassword"] = ref(r, "email-password")
-            receivers.append({"name": r.name, "emailConfigs": [cfg]})
-        elif r.webhook:
-            cfg = {"url": r.webhook.url, "sendResolved": True}
-            if r.webhook.bearer_token is not None:
-                cfg["httpConfig"] = {"authorization": {"type": "Bearer", "credentials": ref(r, "webhook-token")}}
-            receivers.append({"name": r.name, "webhookConfigs": [cfg]})
-        else:
-            receivers.append({"name": r.name, "pagerdutyConfigs": [{"routingKey": ref(r, "pagerduty-routing-key"), "sendResolved": True}]})
+        kind, fields = receiver_model(r)
+        receivers.append({"name": r.name, to_camel(kind): [_as_crd(fields, secret_name)]})
     return {
         "apiVersion": "monitoring.coreos.com/v1alpha1",
         "kind": "AlertmanagerConfig",

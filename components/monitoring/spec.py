@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from components import conventions
 from components.base import DnsLabel, Secret, StrictModel, Text
+from components.cluster import KubernetesSettings
 
 Priority = Literal["P0", "P1", "P2", "P3"]
 PRIORITIES: tuple[str, ...] = ("P0", "P1", "P2", "P3")
@@ -332,3 +333,18 @@ class MonitoringSpec(StrictModel):
         if ambiguous:
             raise ValueError(f"cloudwatch: SLO name {', '.join(ambiguous)} is used by several services; rename one")
         return self
+
+
+def stack_problems(spec: MonitoringSpec, *, cluster: KubernetesSettings | None, has_aws: bool) -> list[tuple[str, str]]:
+    """Checks of the monitoring section against where it runs: ``(key below the section, message)``."""
+    problems: list[tuple[str, str]] = []
+    if cluster is not None and spec.namespace != cluster.monitoring_namespace:
+        problems.append(
+            ("namespace", f"is {spec.namespace!r} but tenants admit scrapes from kubernetes.monitoringNamespace "
+                          f"{cluster.monitoring_namespace!r}; use the same namespace")
+        )
+    if spec.cloudwatch and not has_aws:
+        problems.append(("cloudwatch", "CloudWatch alarms need plinth:aws settings"))
+    if cluster is None and not spec.cloudwatch and spec.slos:
+        problems.append(("", "SLOs need a cluster (plinth:kubernetes) or CloudWatch alarms (monitoring.cloudwatch) to run on"))
+    return problems

@@ -10,7 +10,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components import conventions
-from components.tenant.context import TenantContext
+from components.tenant.context import CloudResult, TenantContext
 
 KEY_DELETION_WINDOW_DAYS = 30
 ABORT_MULTIPART_DAYS = 7
@@ -18,7 +18,7 @@ ABORT_MULTIPART_DAYS = 7
 
 def bucket_name(ctx: TenantContext) -> str:
     # S3 names are global: the account id keeps two organisations' tenants apart.
-    return ctx.physical("data", ctx.stack.aws.account_id, max_len=conventions.S3_BUCKET_MAX)
+    return ctx.physical("data", ctx.settings.account_id, max_len=conventions.S3_BUCKET_MAX)
 
 
 def role_name(ctx: TenantContext) -> str:
@@ -26,7 +26,7 @@ def role_name(ctx: TenantContext) -> str:
 
 
 def role_arn(ctx: TenantContext) -> str:
-    return f"arn:aws:iam::{ctx.stack.aws.account_id}:role/{role_name(ctx)}"
+    return f"arn:aws:iam::{ctx.settings.account_id}:role/{role_name(ctx)}"
 
 
 def oidc_provider(issuer_url: str) -> str:
@@ -107,24 +107,24 @@ def workload_policy(bucket: str, key_arn: str) -> dict[str, Any]:
     }
 
 
-def build(ctx: TenantContext) -> dict[str, Any]:
+def build(ctx: TenantContext) -> CloudResult:
     """Register the tenant's AWS resources; returns the identifiers other components consume."""
     name, spec = ctx.name, ctx.spec
-    account = ctx.stack.aws.account_id
+    account = ctx.settings.account_id
     region = ctx.region
     bucket = bucket_name(ctx)
-    workload = ctx.stack.kubernetes is not None and ctx.stack.kubernetes.oidc_issuer_url is not None
+    workload = ctx.cluster is not None and ctx.cluster.oidc_issuer_url is not None
 
     key = aws.kms.Key(
         f"{name}-key",
-        description=f"Plinth tenant {spec.id} data key ({ctx.stack.environment})",
+        description=f"Plinth tenant {spec.id} data key ({ctx.environment})",
         enable_key_rotation=True,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         policy=json.dumps(key_policy(account, role_arn(ctx), region), sort_keys=True),
         tags=ctx.tags,
         opts=ctx.data_opts,
     )
-    aws.kms.Alias(f"{name}-key-alias", name=f"alias/plinth/{ctx.stack.environment}/{spec.id}", target_key_id=key.key_id, opts=ctx.opts)
+    aws.kms.Alias(f"{name}-key-alias", name=f"alias/plinth/{ctx.environment}/{spec.id}", target_key_id=key.key_id, opts=ctx.opts)
 
     data = aws.s3.Bucket(f"{name}-data", bucket=bucket, force_destroy=False, tags=ctx.tags, opts=ctx.data_opts)
     child = ctx.after(data)
@@ -166,9 +166,10 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         opts=ctx.after(data, versioning),
     )
 
-    outputs: dict[str, Any] = {"bucket": bucket, "bucketArn": f"arn:aws:s3:::{bucket}", "keyArn": key.arn, "region": region}
+    outputs: dict[str, Any] = {"bucket": bucket, "bucket_arn": f"arn:aws:s3:::{bucket}", "key_arn": key.arn, "region": region}
+    annotations: dict[str, Any] = {}
     if workload:
-        provider = oidc_provider(ctx.stack.kubernetes.oidc_issuer_url)
+        provider = oidc_provider(ctx.cluster.oidc_issuer_url)
         role = aws.iam.Role(
             f"{name}-workload-role",
             name=role_name(ctx),
@@ -184,6 +185,6 @@ def build(ctx: TenantContext) -> dict[str, Any]:
             policy=key.arn.apply(lambda arn: json.dumps(workload_policy(bucket, arn), sort_keys=True)),
             opts=ctx.after(role),
         )
-        outputs["roleArn"] = role_arn(ctx)
-        outputs["serviceAccountAnnotations"] = {"eks.amazonaws.com/role-arn": role_arn(ctx)}
-    return outputs
+        outputs["role_arn"] = role_arn(ctx)
+        annotations["eks.amazonaws.com/role-arn"] = role_arn(ctx)
+    return CloudResult(outputs, annotations)

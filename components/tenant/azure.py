@@ -8,7 +8,7 @@ import pulumi
 import pulumi_azure_native as azure
 
 from components import conventions
-from components.tenant.context import TenantContext
+from components.tenant.context import CloudResult, TenantContext
 
 # Built-in role definition ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 ROLE_KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
@@ -27,14 +27,14 @@ def resource_group_name(ctx: TenantContext) -> str:
 def vault_name(ctx: TenantContext) -> str:
     # Vault names are global and must start with a letter: "kv" + hash of the subscription.
     return conventions.physical_name(
-        "kv", ctx.stack.environment, ctx.spec.id, conventions.short_hash(ctx.stack.azure.subscription_id, length=4),
+        "kv", ctx.environment, ctx.spec.id, conventions.short_hash(ctx.settings.subscription_id, length=4),
         max_len=conventions.AZURE_KEYVAULT_MAX,
     )
 
 
 def storage_account_name(ctx: TenantContext) -> str:
     return conventions.physical_name(
-        "st", ctx.stack.environment, ctx.spec.id, conventions.short_hash(ctx.stack.azure.subscription_id, length=4),
+        "st", ctx.environment, ctx.spec.id, conventions.short_hash(ctx.settings.subscription_id, length=4),
         max_len=conventions.AZURE_STORAGE_MAX, alnum_only=True,
     )
 
@@ -45,15 +45,15 @@ def role_definition(subscription_id: str, role: str) -> str:
 
 def arm_id(ctx: TenantContext, provider: str, name: str) -> str:
     """ARM id of a resource in the tenant's resource group (known before it exists)."""
-    return f"/subscriptions/{ctx.stack.azure.subscription_id}/resourceGroups/{resource_group_name(ctx)}/providers/{provider}/{name}"
+    return f"/subscriptions/{ctx.settings.subscription_id}/resourceGroups/{resource_group_name(ctx)}/providers/{provider}/{name}"
 
 
 def vault_uri(ctx: TenantContext) -> str:
     return f"https://{vault_name(ctx)}.vault.azure.net/"
 
 
-def build(ctx: TenantContext) -> dict[str, Any]:
-    name, spec, settings = ctx.name, ctx.spec, ctx.stack.azure
+def build(ctx: TenantContext) -> CloudResult:
+    name, spec, settings = ctx.name, ctx.spec, ctx.settings
     location = ctx.region
     rg = resource_group_name(ctx)
     storage_identity_name = ctx.physical("storage", max_len=128)
@@ -147,13 +147,14 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         opts=ctx.after(account, data=True),
     )
     outputs: dict[str, Any] = {
-        "resourceGroup": resource_group_name(ctx),
-        "storageAccount": storage_account_name(ctx),
+        "resource_group": resource_group_name(ctx),
+        "storage_account": storage_account_name(ctx),
         "container": "data",
-        "keyVault": vault_name(ctx),
-        "keyId": f"{vault_uri(ctx)}keys/data",
+        "key_vault": vault_name(ctx),
+        "key_id": f"{vault_uri(ctx)}keys/data",
         "region": location,
     }
+    annotations: dict[str, Any] = {}
     workload = azure.managedidentity.UserAssignedIdentity(
         f"{name}-workload-identity",
         resource_name_=workload_identity_name,
@@ -170,17 +171,17 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         scope=arm_id(ctx, "Microsoft.Storage/storageAccounts", storage_account_name(ctx)),
         opts=ctx.after(account, container),
     )
-    outputs["identityClientId"] = workload.client_id
-    if ctx.stack.kubernetes is not None and ctx.stack.kubernetes.oidc_issuer_url is not None:
+    outputs["identity_client_id"] = workload.client_id
+    if ctx.cluster is not None and ctx.cluster.oidc_issuer_url is not None:
         azure.managedidentity.FederatedIdentityCredential(
             f"{name}-workload-federation",
             federated_identity_credential_resource_name=ctx.physical("k8s", max_len=120),
             resource_name_=workload_identity_name,
             resource_group_name=rg,
-            issuer=ctx.stack.kubernetes.oidc_issuer_url,
+            issuer=ctx.cluster.oidc_issuer_url,
             subject=ctx.workload_subject,
             audiences=[TOKEN_EXCHANGE_AUDIENCE],
             opts=ctx.after(workload),
         )
-        outputs["serviceAccountAnnotations"] = {"azure.workload.identity/client-id": workload.client_id}
-    return outputs
+        annotations["azure.workload.identity/client-id"] = workload.client_id
+    return CloudResult(outputs, annotations)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 
 from components import conventions
+from components.cluster import KubernetesSettings
 from components.tenant.spec import TenantSpec
 
-if TYPE_CHECKING:  # config imports the tenant spec; import the other way only for types
-    from components.config import StackConfig
+
+@dataclass
+class CloudResult:
+    """What a tenant's cloud module built, for the Tenant component to expose."""
+
+    outputs: dict[str, Any]
+    """The cloud's typed outputs (snake_case keys of its ``Tenant<Cloud>Outputs``); values may be Outputs."""
+    workload_annotations: dict[str, Any] = field(default_factory=dict)
+    """Annotations that bind the tenant's workload ServiceAccount to its cloud identity."""
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,11 @@ class TenantContext:
     name: str
     """Pulumi name prefix of the tenant's children (``<tenant>-<role>``)."""
     spec: TenantSpec
-    stack: StackConfig
+    environment: str
+    cluster: KubernetesSettings | None
+    """The cluster the tenant's namespace lives on; None when the stack has none."""
+    settings: Any
+    """The validated settings of the tenant's cloud (components.clouds), None for ``cloud: none``."""
     region: str | None
     tags: dict[str, str]
     """Cloud tags (AWS, Azure); GCP uses :attr:`labels`."""
@@ -57,5 +69,5 @@ class TenantContext:
     def physical(self, *parts: str, max_len: int, alnum_only: bool = False) -> str:
         """Provider name ``plinth-<env>-<tenant>-<parts>`` within ``max_len``."""
         return conventions.physical_name(
-            "plinth", self.stack.environment, self.spec.id, *parts, max_len=max_len, alnum_only=alnum_only
+            "plinth", self.environment, self.spec.id, *parts, max_len=max_len, alnum_only=alnum_only
         )

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from components import conventions
-from components.tenant.context import TenantContext
+from components.tenant.context import CloudResult, TenantContext
 
 #: Key rotation period (90 days) and how long destroyed key versions stay recoverable (30 days).
 ROTATION_PERIOD = f"{90 * 24 * 3600}s"
@@ -18,16 +18,16 @@ SOFT_DELETE_SECONDS = 7 * 24 * 3600
 
 def bucket_name(ctx: TenantContext) -> str:
     # GCS names are global: the project id keeps two organisations' tenants apart.
-    return ctx.physical("data", ctx.stack.gcp.project, max_len=conventions.GCS_BUCKET_MAX)
+    return ctx.physical("data", ctx.settings.project, max_len=conventions.GCS_BUCKET_MAX)
 
 
 def service_account_id(ctx: TenantContext) -> str:
     """6-30 chars, starts with a letter; hashed when the tenant id is long."""
-    return conventions.physical_name("tn", ctx.stack.environment, ctx.spec.id, max_len=conventions.GCP_SERVICE_ACCOUNT_MAX)
+    return conventions.physical_name("tn", ctx.environment, ctx.spec.id, max_len=conventions.GCP_SERVICE_ACCOUNT_MAX)
 
 
 def service_account_email(ctx: TenantContext) -> str:
-    return f"{service_account_id(ctx)}@{ctx.stack.gcp.project}.iam.gserviceaccount.com"
+    return f"{service_account_id(ctx)}@{ctx.settings.project}.iam.gserviceaccount.com"
 
 
 def storage_agent(project_number: str) -> str:
@@ -42,16 +42,16 @@ def workload_member(project: str, namespace: str, service_account: str) -> str:
 
 def key_ring_id(ctx: TenantContext) -> str:
     """``projects/<p>/locations/<region>/keyRings/<name>``: the provider's id format."""
-    return f"projects/{ctx.stack.gcp.project}/locations/{ctx.region}/keyRings/{ctx.physical('keyring', max_len=conventions.GCP_KMS_MAX)}"
+    return f"projects/{ctx.settings.project}/locations/{ctx.region}/keyRings/{ctx.physical('keyring', max_len=conventions.GCP_KMS_MAX)}"
 
 
 def crypto_key_id(ctx: TenantContext) -> str:
     return f"{key_ring_id(ctx)}/cryptoKeys/{ctx.physical('data', max_len=conventions.GCP_KMS_MAX)}"
 
 
-def build(ctx: TenantContext) -> dict[str, Any]:
+def build(ctx: TenantContext) -> CloudResult:
     name, spec = ctx.name, ctx.spec
-    project, region = ctx.stack.gcp.project, ctx.region
+    project, region = ctx.settings.project, ctx.region
     ring = gcp.kms.KeyRing(
         f"{name}-keyring",
         name=key_ring_id(ctx).rsplit("/", 1)[1],
@@ -73,7 +73,7 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         f"{name}-key-storage-agent",
         crypto_key_id=crypto_key_id(ctx),
         role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-        member=storage_agent(ctx.stack.gcp.project_number),
+        member=storage_agent(ctx.settings.project_number),
         opts=ctx.after(key),
     )
     bucket = gcp.storage.Bucket(
@@ -104,8 +104,9 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         project=project,
         opts=ctx.opts,
     )
-    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "keyId": crypto_key_id(ctx), "region": region, "serviceAccountEmail": service_account_email(ctx)}
-    if ctx.stack.kubernetes is not None:
+    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "key_id": crypto_key_id(ctx), "region": region, "service_account_email": service_account_email(ctx)}
+    annotations: dict[str, Any] = {}
+    if ctx.cluster is not None:
         gcp.serviceaccount.IAMMember(
             f"{name}-workload-identity",
             service_account_id=f"projects/{project}/serviceAccounts/{service_account_email(ctx)}",
@@ -113,7 +114,7 @@ def build(ctx: TenantContext) -> dict[str, Any]:
             member=workload_member(project, ctx.namespace, ctx.service_account),
             opts=ctx.after(account),
         )
-        outputs["serviceAccountAnnotations"] = {"iam.gke.io/gcp-service-account": service_account_email(ctx)}
+        annotations["iam.gke.io/gcp-service-account"] = service_account_email(ctx)
     gcp.storage.BucketIAMMember(
         f"{name}-data-workload-access",
         bucket=bucket_name(ctx),
@@ -121,4 +122,4 @@ def build(ctx: TenantContext) -> dict[str, Any]:
         member=f"serviceAccount:{service_account_email(ctx)}",
         opts=ctx.after(bucket, account),
     )
-    return outputs
+    return CloudResult(outputs, annotations)

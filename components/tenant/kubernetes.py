@@ -7,16 +7,13 @@ tests validate them with kubernetes-validate and policies read them as the engin
 
 from __future__ import annotations
 
-from typing import Any, Mapping, TYPE_CHECKING
+from typing import Any, Mapping
 
 import pulumi
-import pulumi_kubernetes as k8s
 
-from components import conventions
+from components import conventions, k8s
+from components.cluster import KubernetesSettings
 from components.tenant.spec import TenantSpec
-
-if TYPE_CHECKING:  # config imports the tenant spec; import the other way only for types
-    from components.config import KubernetesSettings
 
 Manifest = dict[str, Any]
 
@@ -239,25 +236,15 @@ def manifests(spec: TenantSpec, environment: str, settings: KubernetesSettings, 
     ]
 
 
-_CLASSES = {
-    "Namespace": k8s.core.v1.Namespace,
-    "ResourceQuota": k8s.core.v1.ResourceQuota,
-    "LimitRange": k8s.core.v1.LimitRange,
-    "NetworkPolicy": k8s.networking.v1.NetworkPolicy,
-    "Role": k8s.rbac.v1.Role,
-    "RoleBinding": k8s.rbac.v1.RoleBinding,
-    "ServiceAccount": k8s.core.v1.ServiceAccount,
-}
-_SNAKE = {"roleRef": "role_ref", "automountServiceAccountToken": "automount_service_account_token"}
+#: The role (Pulumi name suffix) of the objects a tenant has one of; others are ``<kind>-<name>``.
+_SINGLETON_ROLES = {"Namespace": "namespace", "ResourceQuota": "quota", "LimitRange": "limits", "ServiceAccount": "workload-sa"}
+_KIND_PREFIX = {"NetworkPolicy": "netpol", "Role": "role", "RoleBinding": "rolebinding"}
 
 
-def _resource_name(name: str, manifest: Manifest) -> str:
+def role_of(manifest: Manifest) -> str:
+    """What the object is to its tenant: ``namespace``, ``quota``, ``netpol-default-deny``..."""
     kind = manifest["kind"]
-    role = {"Namespace": "namespace", "ResourceQuota": "quota", "LimitRange": "limits", "ServiceAccount": "workload-sa"}.get(kind)
-    if role is None:
-        prefix = {"NetworkPolicy": "netpol", "Role": "role", "RoleBinding": "rolebinding"}[kind]
-        role = f"{prefix}-{manifest['metadata']['name']}"
-    return f"{name}-{role}"
+    return _SINGLETON_ROLES.get(kind) or f"{_KIND_PREFIX[kind]}-{manifest['metadata']['name']}"
 
 
 def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, retain_namespace: bool = True) -> dict[str, pulumi.CustomResource]:
@@ -269,14 +256,12 @@ def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, re
     created: dict[str, pulumi.CustomResource] = {}
     ns_resource: pulumi.CustomResource | None = None
     for manifest in items:
-        kind = manifest["kind"]
-        kwargs = {_SNAKE.get(k, k): v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
-        resource_opts = opts if ns_resource is None else pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[ns_resource]))
-        if kind == "Namespace" and retain_namespace:
+        resource_opts = opts if ns_resource is None else k8s.after(opts, ns_resource)
+        if manifest["kind"] == "Namespace" and retain_namespace:
             resource_opts = pulumi.ResourceOptions.merge(resource_opts, pulumi.ResourceOptions(retain_on_delete=True))
-        resource_name = _resource_name(name, manifest)
-        resource = _CLASSES[kind](resource_name, opts=resource_opts, **kwargs)
-        if kind == "Namespace":
+        resource_name = k8s.child_name(name, role_of(manifest))
+        resource = k8s.register(resource_name, manifest, resource_opts)
+        if manifest["kind"] == "Namespace":
             ns_resource = resource
         created[resource_name] = resource
     return created

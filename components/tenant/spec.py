@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from components import conventions
+from components import clouds, conventions
 from components.base import DnsLabel, StrictModel, Text
+from components.cluster import KubernetesSettings
 
 TenantId = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)]
 Tier = Literal["free", "standard", "premium", "enterprise"]
@@ -93,7 +93,7 @@ class TenantSpec(StrictModel):
         if self.cloud == "none":
             if self.region is not None:
                 raise ValueError("region is set but cloud is none: set cloud to aws, gcp or azure, or remove region")
-        elif self.region is not None and not re.match(conventions.REGION_PATTERNS[self.cloud], self.region):
+        elif self.region is not None and not clouds.cloud(self.cloud).valid_region(self.region):
             raise ValueError(f"region {self.region!r} is not a {self.cloud} region name")
         return self
 
@@ -106,4 +106,41 @@ class TenantSpec(StrictModel):
         return "gdpr" in self.compliance or self.data_residency == "eu"
 
 
-__all__ = ["TenantSpec", "Quotas", "OwnerGroups", "EgressRule", "Tier", "Framework", "Cloud", "DnsLabel"]
+def placement_problems(
+    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, settings: Any, region: str | None
+) -> list[tuple[str, str, str]]:
+    """Checks of a tenant against the stack it lives in: ``(scope, key, message)``.
+
+    ``scope`` is ``"tenant"`` (``key`` is a key of the tenant spec) or ``"stack"`` (``key`` is a
+    stack-level key such as ``kubernetes.oidcIssuerUrl``); callers turn them into their own paths
+    (``plinth:tenants[2].region`` in a stack file, ``args.region`` for a component).
+    """
+    problems: list[tuple[str, str, str]] = []
+    if spec.cloud != "none" and settings is None:
+        problems.append(("tenant", "cloud", f"tenant uses {spec.cloud} but the stack has no plinth:{spec.cloud} settings"))
+    if spec.cloud != "none" and region:
+        is_eu = clouds.is_eu_region(spec.cloud, region)
+        if spec.requires_eu and not is_eu:
+            why = "GDPR tenants" if "gdpr" in spec.compliance else "tenants with dataResidency eu"
+            problems.append(("tenant", "region", f"{why} must be in an EU region; {region!r} is not"))
+        if spec.data_residency == "us" and is_eu:
+            problems.append(("tenant", "region", f"dataResidency is us but {region!r} is an EU region"))
+    if spec.data_deletion == "delete" and environment == "prod":
+        problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
+    if spec.cloud in ("aws", "azure") and cluster is not None and cluster.oidc_issuer_url is None:
+        problems.append(
+            ("stack", "kubernetes.oidcIssuerUrl",
+             f"tenant {spec.id!r} needs workload identity on {spec.cloud}: set the cluster's OIDC issuer URL")
+        )
+    return problems
+
+
+def region_of(spec: TenantSpec, settings: Any) -> str | None:
+    """The tenant's region, else the default region of its cloud's settings (None without them)."""
+    if spec.region or spec.cloud == "none":
+        return spec.region
+    return clouds.cloud(spec.cloud).default_region(settings) if settings is not None else None
+
+
+__all__ = ["TenantSpec", "Quotas", "OwnerGroups", "EgressRule", "Tier", "Framework", "Cloud", "DnsLabel",
+           "placement_problems", "region_of"]

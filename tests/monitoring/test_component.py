@@ -45,7 +45,7 @@ def test_receiver_credentials_are_pulumi_secrets_never_plaintext():
     from components.platform import Platform
     from scripts import engine
 
-    plan = engine.run(lambda: Platform("plinth", cfg), stack="test", preview=False)
+    plan = engine.run(lambda: Platform.from_config("plinth", cfg), stack="test", preview=False)
     text = json.dumps(plan.to_json())
     for secret in SECRETS:
         assert secret not in text

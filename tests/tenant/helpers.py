@@ -47,7 +47,7 @@ def stack(*tenants: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 
 def run_platform(doc: dict[str, Any], *, preview: bool = True) -> engine.Plan:
     cfg = parse(doc, source="test")
-    return engine.run(lambda: Platform("plinth", cfg), stack="test", preview=preview)
+    return engine.run(lambda: Platform.from_config("plinth", cfg), stack="test", preview=preview)
 
 
 def tenant_resources(plan: engine.Plan, tenant_id: str) -> list[engine.Registration]:

@@ -1,0 +1,337 @@
+"""MonitoringStack: Prometheus (installed or existing), SLO rules, alert routing, dashboards.
+
+Hard logic lives in pure modules: ``slo`` (SLO -> Sloth-compatible rules), ``alertmanager``
+(routing), ``dashboards`` (grafana-foundation-sdk), ``monitors`` (scrape configs) and
+``cloudwatch`` (the same SLOs as CloudWatch alarms). This module validates the arguments and
+registers resources.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, Optional, TypedDict
+
+import pulumi
+
+from components import conventions, k8s
+from components.args import ArgsError, validate
+from components.clouds import AwsAccountArgs, AwsSettings
+from components.cluster import ClusterArgs, KubernetesSettings
+from components.monitoring import alertmanager, cloudwatch, dashboards, monitors, slo
+from components.monitoring.spec import MonitoringSpec, stack_problems
+
+HELM_REPO = "https://prometheus-community.github.io/helm-charts"
+CHART = "kube-prometheus-stack"
+
+
+# --- Arguments (plain types) -------------------------------------------------------------------------
+class PrometheusArgs(TypedDict, total=False):
+    mode: str
+    """``install`` (a pinned kube-prometheus-stack Helm release, default) or ``existing`` (a running operator)."""
+    chart_version: str
+    """kube-prometheus-stack chart version (install mode)."""
+    rule_selector_labels: dict[str, str]
+    """existing mode: labels the operator's ruleSelector matches."""
+    alertmanager_config_selector_labels: dict[str, str]
+    """existing mode: labels the Alertmanager's alertmanagerConfigSelector matches."""
+
+
+class RatioSliArgs(TypedDict):
+    error_query: str
+    """PromQL rate of bad events with ``{{.window}}`` where the range goes."""
+    total_query: str
+    """PromQL rate of all events with ``{{.window}}``."""
+
+
+class LatencySliArgs(TypedDict):
+    bucket_metric: str
+    """A classic histogram's ``*_bucket`` series."""
+    threshold_seconds: float
+    """One of the histogram's ``le`` bounds; slower requests count as errors."""
+    selector: NotRequired[str]
+    """Label matchers without braces, e.g. ``job="api"``."""
+
+
+class SliArgs(TypedDict, total=False):
+    ratio: RatioSliArgs
+    """Errors over total (set exactly one of ratio or latency)."""
+    latency: LatencySliArgs
+    """Requests slower than a histogram bound count as errors."""
+
+
+class SloAlertingArgs(TypedDict):
+    name: str
+    """CamelCase alert name shared by the page and the ticket alert."""
+    page_priority: NotRequired[str]
+    """``P0`` or ``P1`` (default P1)."""
+    ticket_priority: NotRequired[str]
+    """``P2`` or ``P3`` (default P3)."""
+    labels: NotRequired[dict[str, str]]
+    annotations: NotRequired[dict[str, str]]
+
+
+class SloArgs(TypedDict):
+    name: str
+    service: str
+    objective: float
+    """Target percentage of good events, e.g. 99.9."""
+    sli: SliArgs
+    alerting: SloAlertingArgs
+    tenant: NotRequired[str]
+    """The tenant the SLO belongs to (labels every rule, adds a tenant dashboard)."""
+    description: NotRequired[str]
+    period: NotRequired[str]
+    """``30d`` (default) or ``28d``."""
+    labels: NotRequired[dict[str, str]]
+
+
+class SlackReceiverArgs(TypedDict):
+    channel: str
+    api_url: pulumi.Input[str]
+    """The incoming-webhook URL (a credential: passed on as a Pulumi secret)."""
+
+
+class EmailReceiverArgs(TypedDict):
+    to: str
+    from_: str
+    smarthost: str
+    """``host:port`` of the SMTP server (TLS required)."""
+    auth_username: NotRequired[str]
+    auth_password: NotRequired[pulumi.Input[str]]
+    """A credential: passed on as a Pulumi secret."""
+
+
+class WebhookReceiverArgs(TypedDict):
+    url: str
+    """HTTPS URL without credentials."""
+    bearer_token: NotRequired[pulumi.Input[str]]
+    """A credential: passed on as a Pulumi secret."""
+
+
+class PagerDutyReceiverArgs(TypedDict):
+    routing_key: pulumi.Input[str]
+    """The Events API v2 routing key (a credential: passed on as a Pulumi secret)."""
+
+
+class ReceiverArgs(TypedDict):
+    name: str
+    slack: NotRequired[SlackReceiverArgs]
+    email: NotRequired[EmailReceiverArgs]
+    webhook: NotRequired[WebhookReceiverArgs]
+    pagerduty: NotRequired[PagerDutyReceiverArgs]
+
+
+class AlertingArgs(TypedDict):
+    receivers: list[ReceiverArgs]
+    routes: dict[str, str]
+    """Receiver name per priority P0-P3 (all four)."""
+    group_by: NotRequired[list[str]]
+    repeat_interval: NotRequired[dict[str, str]]
+
+
+class CloudAlarmSliArgs(TypedDict):
+    namespace: str
+    error_metric: str
+    total_metric: str
+    dimensions: NotRequired[dict[str, str]]
+
+
+class MonitoringStackArgs(TypedDict):
+    environment: str
+    """The stack's environment (a label on every rule)."""
+    namespace: NotRequired[str]
+    """Where Prometheus, rules and dashboards live (default ``monitoring``)."""
+    prometheus: NotRequired[PrometheusArgs]
+    slos: NotRequired[list[SloArgs]]
+    alerting: NotRequired[AlertingArgs]
+    """Alertmanager receivers and the route per priority."""
+    dashboards: NotRequired[bool]
+    """Grafana dashboards as sidecar ConfigMaps (default true)."""
+    cloudwatch: NotRequired[dict[str, CloudAlarmSliArgs]]
+    """SLO name -> CloudWatch metrics: the SLO also becomes CloudWatch alarms."""
+    tenant_namespaces: NotRequired[dict[str, str]]
+    """Tenant id -> namespace: a PodMonitor and ServiceMonitor per tenant."""
+    cluster: NotRequired[ClusterArgs]
+    """The cluster; without it only CloudWatch alarms are created."""
+    aws: NotRequired[AwsAccountArgs]
+    """The AWS account (CloudWatch alarms)."""
+    tags: NotRequired[dict[str, str]]
+    """Tags of the cloud resources (CloudWatch alarms, SNS topic, key)."""
+
+
+_SPEC_FIELDS = frozenset(MonitoringSpec.model_fields)
+
+
+def helm_values(spec: MonitoringSpec, has_secrets: bool) -> dict[str, Any]:
+    """kube-prometheus-stack values: discover every rule/monitor, load labelled dashboards, route alerts."""
+    values: dict[str, Any] = {
+        "prometheus": {
+            "prometheusSpec": {
+                "ruleSelectorNilUsesHelmValues": False,
+                "serviceMonitorSelectorNilUsesHelmValues": False,
+                "podMonitorSelectorNilUsesHelmValues": False,
+                "retention": "30d",
+            }
+        },
+        "grafana": {
+            "sidecar": {"dashboards": {"enabled": True, "label": dashboards.DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": "ALL"}},
+            "adminPassword": None,  # generated by the chart into a Secret, never in values
+        },
+    }
+    if spec.alerting is not None:
+        am: dict[str, Any] = {"config": alertmanager.alertmanager_config(spec.alerting)}
+        if has_secrets:
+            am["alertmanagerSpec"] = {"secrets": [alertmanager.SECRET_NAME]}
+        values["alertmanager"] = am
+    return values
+
+
+class Validated:
+    def __init__(self, args: MonitoringStackArgs):
+        spec_input = {k: v for k, v in args.items() if k in _SPEC_FIELDS}
+        self.spec = validate(MonitoringSpec, spec_input, "args")
+        self.environment = str(args.get("environment", ""))
+        cluster = args.get("cluster")
+        self.cluster = validate(KubernetesSettings, dict(cluster), "args.cluster") if cluster is not None else None
+        aws = args.get("aws")
+        self.aws = validate(AwsSettings, dict(aws), "args.aws") if aws is not None else None
+        problems = [("args.environment", f"must be dev, staging or prod (found {self.environment!r})")] if self.environment not in (
+            "dev", "staging", "prod") else []
+        for key, message in stack_problems(self.spec, cluster=self.cluster, has_aws=self.aws is not None):
+            problems.append((f"args.{key}" if key else "args", message))
+        if problems:
+            raise ArgsError(problems)
+
+
+class MonitoringStack(pulumi.ComponentResource):
+    """Platform and per-tenant monitoring: SLOs as Sloth-compatible Prometheus rules with multi-window
+    burn-rate alerts, Alertmanager routing by priority, scrape configs per tenant and Grafana dashboards."""
+
+    namespace: pulumi.Output[Optional[str]]
+    """The monitoring namespace (none without a cluster)."""
+    slos: pulumi.Output[list[str]]
+    """Ids (``<service>-<name>``) of the SLOs with rules."""
+
+    def __init__(self, name: str, args: MonitoringStackArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(conventions.type_token("MonitoringStack"), name, None, opts)
+        try:
+            valid = Validated(args)
+        except ArgsError as err:
+            raise pulumi.ResourceError(f"MonitoringStack {name}: {err}", self) from None
+        spec = valid.spec
+        tags = dict(args.get("tags") or {})
+        tenant_namespaces = dict(args.get("tenant_namespaces") or {})
+        child = pulumi.ResourceOptions(parent=self)
+        ns = spec.namespace
+        labels = {conventions.LABEL_MANAGED_BY: conventions.MANAGED_BY_VALUE, conventions.LABEL_ENVIRONMENT: valid.environment}
+        #: SLO id -> the PrometheusRule manifest registered for it (for tests and tools).
+        self.rules: dict[str, dict[str, Any]] = {}
+        #: The Alertmanager configuration (credentials referenced by file, never inline).
+        self.alertmanager_config: dict[str, Any] | None = None
+        outputs: dict[str, Any] = {"namespace": ns if valid.cluster else None, "slos": [s.id for s in spec.slos]}
+
+        if valid.cluster is not None:
+            crd_opts = self._platform(name, spec, labels, child, outputs)
+            for s in spec.slos:
+                manifest = slo.prometheus_rule(s, ns, self._rule_labels(spec, labels))
+                k8s.register(k8s.child_name(name, f"slo-{s.id}"), manifest, crd_opts)
+                self.rules[s.id] = manifest
+            rule_labels = self._rule_labels(spec, labels)
+            for tenant, tenant_ns in sorted(tenant_namespaces.items()):
+                k8s.register(k8s.child_name(name, f"{tenant}-pods"), monitors.pod_monitor(tenant, tenant_ns, ns, rule_labels), crd_opts)
+                k8s.register(k8s.child_name(name, f"{tenant}-services"), monitors.service_monitor(tenant, tenant_ns, ns, rule_labels), crd_opts)
+            if spec.dashboards:
+                self._dashboards(name, spec, ns, sorted(tenant_namespaces), crd_opts)
+
+        alarms = [(s, spec.cloudwatch[s.name]) for s in spec.slos if s.name in spec.cloudwatch]
+        if alarms and valid.aws is not None:
+            outputs["cloudwatch"] = cloudwatch.build(f"plinth-{valid.environment}", alarms, valid.aws.account_id, tags, child)
+        self.namespace = pulumi.Output.from_input(outputs["namespace"])
+        self.slos = pulumi.Output.from_input(outputs["slos"])
+        self.summary = outputs
+        self.register_outputs(outputs)
+
+    @staticmethod
+    def _rule_labels(spec: MonitoringSpec, labels: dict[str, str]) -> dict[str, str]:
+        """Labels of rules and monitors: an existing operator selects them by its ruleSelector labels."""
+        return labels if spec.prometheus.mode == "install" else {**labels, **spec.prometheus.rule_selector_labels}
+
+    def _platform(self, name: str, spec: MonitoringSpec, labels: dict[str, str], child: pulumi.ResourceOptions,
+                  outputs: dict[str, Any]) -> pulumi.ResourceOptions:
+        """The chart (install mode) or the AlertmanagerConfig (existing mode); options for the custom resources."""
+        ns = spec.namespace
+        secrets = alertmanager.secret_files(spec.alerting) if spec.alerting else {}
+        if spec.prometheus.mode != "install":
+            rule_labels = self._rule_labels(spec, labels)
+            secret = self._secret(name, ns, rule_labels, secrets, child)
+            if spec.alerting is not None:
+                am_labels = {**rule_labels, **spec.prometheus.alertmanager_config_selector_labels}
+                manifest = alertmanager.alertmanager_config_crd(spec.alerting, "plinth-slo-routing", ns, am_labels)
+                k8s.register(k8s.child_name(name, "alertmanager-config"), manifest, k8s.after(child, *([secret] if secret else [])))
+                self.alertmanager_config = manifest
+            return child
+        import pulumi_kubernetes as kubernetes
+
+        namespace = k8s.register(
+            k8s.child_name(name, "namespace"),
+            {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {
+                **labels,
+                # node-exporter needs host access: the monitoring namespace cannot be restricted.
+                "pod-security.kubernetes.io/enforce": "privileged"}}},
+            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=True)),
+        )
+        after_ns = k8s.after(child, namespace)
+        secret = self._secret(name, ns, labels, secrets, after_ns)
+        values = helm_values(spec, bool(secrets))
+        release = kubernetes.helm.v3.Release(
+            k8s.child_name(name, CHART),
+            name=CHART,
+            chart=CHART,
+            version=spec.prometheus.chart_version,
+            repository_opts={"repo": HELM_REPO},
+            namespace=ns,
+            values=values,
+            atomic=True,
+            opts=k8s.after(after_ns, namespace, *([secret] if secret else [])),
+        )
+        self.alertmanager_config = values.get("alertmanager", {}).get("config")
+        outputs["release"] = {"chart": CHART, "version": spec.prometheus.chart_version}
+        return k8s.after(child, release)
+
+    def _dashboards(self, name: str, spec: MonitoringSpec, ns: str, tenants: list[str], opts: pulumi.ResourceOptions) -> None:
+        platform = dashboards.dashboard_configmap("plinth-platform-slos", ns, dashboards.platform_overview(tenants))
+        k8s.register(k8s.child_name(name, "dashboard-platform"), platform, opts)
+        by_tenant: dict[str, list[Any]] = {}
+        for s in spec.slos:
+            if s.tenant:
+                by_tenant.setdefault(s.tenant, []).append(s)
+        for tenant, slos in sorted(by_tenant.items()):
+            board = dashboards.tenant_slo_dashboard(tenant, slos)
+            manifest = dashboards.dashboard_configmap(f"plinth-tenant-{tenant}-slos", ns, board, tenant)
+            k8s.register(k8s.child_name(name, f"dashboard-{tenant}"), manifest, opts)
+
+    def _secret(self, name: str, namespace: str, labels: dict[str, str], secrets: dict[str, Any],
+                opts: pulumi.ResourceOptions) -> pulumi.CustomResource | None:
+        if not secrets:
+            return None
+        return k8s.register(
+            k8s.child_name(name, "alertmanager-credentials"),
+            {"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+             "metadata": {"name": alertmanager.SECRET_NAME, "namespace": namespace, "labels": labels},
+             "stringData": {key: value.output() for key, value in secrets.items()}},
+            opts,
+        )
+
+
+def args_from_spec(spec: MonitoringSpec, *, environment: str, cluster: KubernetesSettings | None, aws: AwsSettings | None,
+                   tenant_namespaces: dict[str, str], tags: dict[str, str]) -> MonitoringStackArgs:
+    """The component's arguments for a validated ``plinth:monitoring`` section."""
+    args: dict[str, Any] = spec.model_dump(exclude_none=True, by_alias=False)
+    args.update(environment=environment, tenant_namespaces=dict(tenant_namespaces), tags=dict(tags))
+    if cluster is not None:
+        args["cluster"] = cluster.model_dump(exclude_none=True, exclude={"context"})
+    if aws is not None:
+        args["aws"] = aws.model_dump()
+    return args  # type: ignore[return-value]
+
+
+__all__ = ["MonitoringStack", "MonitoringStackArgs", "MonitoringSpec", "helm_values", "args_from_spec"]

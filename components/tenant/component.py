@@ -1,0 +1,280 @@
+"""Tenant: one tenant spec -> Kubernetes isolation plus per-tenant keys, storage and identity.
+
+Per-cloud work lives in one module per cloud (``aws``, ``gcp``, ``azure``, chosen through
+:mod:`components.clouds`) and the cluster part in ``kubernetes``; this module validates the
+arguments, decides what to build and how stateful resources are kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired, Optional, TypedDict
+
+import pulumi
+from pydantic.alias_generators import to_camel
+
+from components import clouds, conventions
+from components.args import ArgsError, snake, validate
+from components.clouds import AwsAccountArgs, AzureSubscriptionArgs, GcpProjectArgs
+from components.cluster import ClusterArgs, KubernetesSettings
+from components.tenant import kubernetes as kubernetes_part
+from components.tenant.context import CloudResult, TenantContext
+from components.tenant.spec import TenantSpec, placement_problems, region_of
+
+
+# --- Arguments (plain types: what a YAML or TypeScript program passes) ------------------------------
+class OwnerGroupsArgs(TypedDict):
+    admins: list[str]
+    """Identity-provider groups bound to the namespaced tenant-admin Role (at least one)."""
+    viewers: NotRequired[list[str]]
+    """Groups bound to the read-only tenant-viewer Role (never Secrets)."""
+
+
+class TenantQuotasArgs(TypedDict, total=False):
+    cpu: str
+    """CPU requests and limits, a Kubernetes quantity (``"8"``, ``"500m"``)."""
+    memory: str
+    """Memory requests and limits, a Kubernetes quantity (``"32Gi"``)."""
+    pods: int
+    """Maximum number of pods."""
+    pvcs: int
+    """Maximum number of PersistentVolumeClaims."""
+    gpus: int
+    """Maximum number of ``nvidia.com/gpu`` requested."""
+    storage: str
+    """Total storage requested by claims, a Kubernetes quantity."""
+
+
+class EgressRuleArgs(TypedDict):
+    cidr: str
+    """Destination network, e.g. ``52.95.0.0/16``."""
+    ports: NotRequired[list[int]]
+    """Destination ports (default 443)."""
+    protocol: NotRequired[str]
+    """``TCP`` (default) or ``UDP``."""
+
+
+class TenantArgs(TypedDict):
+    id: str
+    """DNS label of at most 20 characters, unique in the stack; names every resource. Never change it."""
+    display_name: str
+    """Human name of the tenant."""
+    tier: str
+    """``free``, ``standard``, ``premium`` or ``enterprise``: quotas, retention, protection."""
+    cost_center: str
+    """Cost center tag of every resource of the tenant."""
+    owner_groups: OwnerGroupsArgs
+    """Groups bound to the tenant's namespaced roles."""
+    environment: str
+    """The stack's environment: ``dev``, ``staging`` or ``prod`` (data is never deleted in prod)."""
+    compliance: NotRequired[list[str]]
+    """Frameworks the tenant's data falls under: ``gdpr``, ``hipaa``, ``soc2``."""
+    cloud: NotRequired[str]
+    """Where the tenant's keys, storage and identity live: ``aws``, ``gcp``, ``azure`` or ``none``."""
+    region: NotRequired[str]
+    """Cloud region; defaults to the region of the cloud's settings."""
+    data_residency: NotRequired[str]
+    """``eu``, ``us`` or ``any`` (default), checked against the region."""
+    quotas: NotRequired[TenantQuotasArgs]
+    """Overrides of the tier's ResourceQuota."""
+    allowed_egress: NotRequired[list[EgressRuleArgs]]
+    """Destinations beyond DNS and the tenant's own namespace."""
+    data_deletion: NotRequired[str]
+    """``retain`` (default) or ``delete`` (never for premium/enterprise tiers or prod)."""
+    tags: NotRequired[dict[str, str]]
+    """The tenant's own tags; they win over every other tag."""
+    stack_tags: NotRequired[dict[str, str]]
+    """Tags every resource of the stack carries; the tenant's identity tags and own tags win over them."""
+    cluster: NotRequired[ClusterArgs]
+    """The cluster the tenant's namespace is created on; without it no Kubernetes objects are created."""
+    aws: NotRequired[AwsAccountArgs]
+    """The AWS account (when ``cloud`` is ``aws``)."""
+    gcp: NotRequired[GcpProjectArgs]
+    """The GCP project (when ``cloud`` is ``gcp``)."""
+    azure: NotRequired[AzureSubscriptionArgs]
+    """The Azure subscription (when ``cloud`` is ``azure``)."""
+
+
+# --- Outputs ---------------------------------------------------------------------------------------
+class TenantAwsOutputs(TypedDict):
+    bucket: str
+    """The tenant's S3 data bucket."""
+    bucket_arn: str
+    key_arn: str
+    """ARN of the tenant's KMS key."""
+    region: str
+    role_arn: NotRequired[str]
+    """The workload IAM role (when the tenant has a cluster with an OIDC issuer)."""
+
+
+class TenantGcpOutputs(TypedDict):
+    bucket: str
+    """The tenant's Cloud Storage data bucket."""
+    key_id: str
+    """The tenant's Cloud KMS crypto key (``projects/.../cryptoKeys/...``)."""
+    region: str
+    service_account_email: str
+    """The tenant's workload service account."""
+
+
+class TenantAzureOutputs(TypedDict):
+    resource_group: str
+    storage_account: str
+    container: str
+    key_vault: str
+    key_id: str
+    """The tenant's Key Vault key (versionless URI)."""
+    region: str
+    identity_client_id: str
+    """Client id of the tenant's workload managed identity."""
+
+
+_SPEC_FIELDS = frozenset(TenantSpec.model_fields)
+_CLOUD_ARGS = {name: name for name in clouds.CLOUDS}
+
+
+def tenant_tags(spec: TenantSpec, base: dict[str, str]) -> dict[str, str]:
+    """Stack tags, then the tenant's identity tags, then the tenant's own tags (user wins)."""
+    merged = conventions.tags(
+        base,
+        tenant=spec.id,
+        tier=spec.tier,
+        cost_center=spec.cost_center,
+        data_residency=spec.data_residency,
+        compliance=".".join(sorted(spec.compliance)) or None,
+        data_deletion="delete" if spec.data_deletion == "delete" else None,
+    )
+    return merged | dict(spec.tags)
+
+
+def data_options(spec: TenantSpec) -> pulumi.ResourceOptions:
+    """How keys, buckets, vaults and storage accounts are kept.
+
+    Unless the spec says ``dataDeletion: delete`` they are both protected and retained on
+    delete: removing the tenant (or ``pulumi destroy``) stops with an error naming them, and
+    even after someone unprotects them on purpose (``pulumi state unprotect``) Pulumi only
+    forgets them - the data stays in the cloud. ``protect`` is also what policy packs can see
+    (the analyzer protocol does not carry ``retainOnDelete``).
+    """
+    keep = spec.data_deletion == "retain"
+    return pulumi.ResourceOptions(retain_on_delete=keep, protect=keep)
+
+
+def collect(values: dict[str, Any]) -> pulumi.Output[dict[str, Any]]:
+    """One Output for a flat dict whose values may be Outputs.
+
+    ``Output.from_input`` would make an Output per key; at a thousand tenants those extra
+    Outputs are a measurable share of the preview, so only the real Outputs are awaited.
+    """
+    keys = [k for k, v in values.items() if isinstance(v, pulumi.Output)]
+    return pulumi.Output.all(*(values[k] for k in keys)).apply(lambda resolved: {**values, **dict(zip(keys, resolved))})
+
+
+class Validated:
+    """A tenant's arguments after validation: the spec and the stack facts it is checked against."""
+
+    def __init__(self, args: TenantArgs):
+        spec_input = {k: v for k, v in args.items() if k in _SPEC_FIELDS}
+        self.spec = validate(TenantSpec, spec_input, "args")
+        self.environment = str(args.get("environment", ""))
+        if self.environment not in ("dev", "staging", "prod"):
+            raise ArgsError([("args.environment", f"must be dev, staging or prod (found {self.environment!r})")])
+        cluster = args.get("cluster")
+        self.cluster = validate(KubernetesSettings, dict(cluster), "args.cluster") if cluster is not None else None
+        self.settings: Any = None
+        if self.spec.cloud != "none" and args.get(self.spec.cloud) is not None:
+            entry = clouds.cloud(self.spec.cloud)
+            self.settings = validate(entry.settings, dict(args[self.spec.cloud]), f"args.{self.spec.cloud}")  # type: ignore[literal-required]
+        self.region = region_of(self.spec, self.settings)
+        problems = []
+        for scope, key, message in placement_problems(
+            self.spec, environment=self.environment, cluster=self.cluster, settings=self.settings, region=self.region
+        ):
+            if scope == "stack":
+                key = key.replace("kubernetes.", "cluster.")
+            problems.append((f"args.{_snake_path(key)}", message.replace("the stack has no plinth:", "args has no ")))
+        if problems:
+            raise ArgsError(problems)
+
+
+def _snake_path(path: str) -> str:
+    return ".".join(snake(part) for part in path.split("."))
+
+
+class Tenant(pulumi.ComponentResource):
+    """Everything one tenant needs, secure by default: a Kubernetes namespace with isolation, and on its
+    cloud a customer-managed key, a private encrypted bucket or storage account, and a workload identity."""
+
+    namespace: pulumi.Output[Optional[str]]
+    """The tenant's Kubernetes namespace (none when there is no cluster)."""
+    service_account: pulumi.Output[Optional[str]]
+    """The workload ServiceAccount in that namespace, bound to the cloud identity."""
+    aws: Optional[pulumi.Output[TenantAwsOutputs]]
+    """AWS identifiers (tenants on AWS)."""
+    gcp: Optional[pulumi.Output[TenantGcpOutputs]]
+    """GCP identifiers (tenants on GCP)."""
+    azure: Optional[pulumi.Output[TenantAzureOutputs]]
+    """Azure identifiers (tenants on Azure)."""
+    summary: pulumi.Output[dict[str, Any]]
+    """What other stacks consume (the ``tenants.<id>`` stack output): id, tier, namespace, identifiers."""
+
+    def __init__(self, name: str, args: TenantArgs, opts: Optional[pulumi.ResourceOptions] = None):
+        super().__init__(conventions.type_token("Tenant"), name, None, opts)
+        try:
+            valid = Validated(args)
+        except ArgsError as err:
+            raise pulumi.ResourceError(f"Tenant {name}: {err}", self) from None
+        spec = valid.spec
+        self.spec = spec
+        tags = tenant_tags(spec, dict(args.get("stack_tags") or {}))
+        child = pulumi.ResourceOptions(parent=self)
+        ctx = TenantContext(
+            name=name, spec=spec, environment=valid.environment, cluster=valid.cluster, settings=valid.settings,
+            region=valid.region, tags=tags, opts=child,
+            data_opts=pulumi.ResourceOptions.merge(child, data_options(spec)),
+        )
+
+        result = CloudResult({})
+        if spec.cloud != "none":
+            result = clouds.cloud(spec.cloud).tenant_builder()(ctx)
+
+        namespace = service_account = None
+        if valid.cluster is not None:
+            manifests = kubernetes_part.manifests(spec, valid.environment, valid.cluster, result.workload_annotations or None)
+            kubernetes_part.create(name, manifests, child, retain_namespace=spec.data_deletion == "retain")
+            namespace, service_account = ctx.namespace, ctx.service_account
+
+        cloud_outputs = collect(result.outputs) if spec.cloud != "none" else None
+        self.namespace = pulumi.Output.from_input(namespace)
+        self.service_account = pulumi.Output.from_input(service_account)
+        self.aws = cloud_outputs if spec.cloud == "aws" else None  # type: ignore[assignment]
+        self.gcp = cloud_outputs if spec.cloud == "gcp" else None  # type: ignore[assignment]
+        self.azure = cloud_outputs if spec.cloud == "azure" else None  # type: ignore[assignment]
+        self.summary = collect(
+            {
+                "id": spec.id,
+                "tier": spec.tier,
+                "compliance": list(spec.compliance),
+                "cloud": spec.cloud,
+                "namespace": namespace,
+                "serviceAccount": service_account,
+                **{to_camel(k): v for k, v in result.outputs.items()},
+            }
+        )
+        self.register_outputs({"summary": self.summary})
+
+
+def args_from_spec(
+    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, cloud_settings: Any, stack_tags: dict[str, str]
+) -> TenantArgs:
+    """The component's arguments for one ``plinth:tenants`` entry of a validated stack config."""
+    args: dict[str, Any] = spec.model_dump(exclude_none=True)
+    args["environment"] = environment
+    args["stack_tags"] = dict(stack_tags)
+    if cluster is not None:
+        args["cluster"] = cluster.model_dump(exclude_none=True, exclude={"context"})
+    if spec.cloud != "none" and cloud_settings is not None:
+        args[spec.cloud] = cloud_settings.model_dump()
+    return args  # type: ignore[return-value]
+
+
+__all__ = ["Tenant", "TenantArgs", "TenantSpec", "tenant_tags", "data_options", "args_from_spec"]
