@@ -26,7 +26,7 @@ class ArgsError(Exception):
         self.problems = problems
 
 
-def snake(key: str) -> str:
+def snake_case(key: str) -> str:
     return _CAMEL.sub("_", key).lower()
 
 
@@ -36,7 +36,7 @@ def key_path(loc: tuple[Any, ...], *, snake: bool = False) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            name = snake(str(part)) if snake else str(part)
+            name = snake_case(str(part)) if snake else str(part)
             out += f".{name}" if out else name
     return out
 
@@ -101,3 +101,27 @@ def validate(model: type[M], data: Mapping[str, Any], prefix: str) -> M:
         return model.model_validate(dict(data))
     except ValidationError as err:
         raise ArgsError(problems_from(err, model, prefix=prefix, snake=True)) from None
+
+
+def input_error(owner: str, err: ArgsError) -> Exception:
+    """The error a component raises for bad arguments: pulumi's InputPropertiesError.
+
+    Under the Pulumi CLI (as a program's component or through the plugin's Construct) the engine
+    reports each property path (camelCase, as in the package schema) with its reason; the message
+    names every argument the Python way (``Tenant acme: args.owner_groups.admins: ...``).
+    """
+    import pulumi
+    from pydantic.alias_generators import to_camel
+
+    def schema_path(path: str) -> str:
+        path = path.removeprefix("args.").removeprefix("args")
+        return re.sub(r"[a-z0-9_]+", lambda m: to_camel(m.group(0)), path)
+
+    details: list[Any] = [{"property_path": schema_path(path), "reason": message} for path, message in err.problems]
+    return pulumi.InputPropertiesError(f"{owner}: {err}", errors=details)
+
+
+def unknown_keys(args: Mapping[str, Any], typed: Any, prefix: str = "args") -> list[Problem]:
+    """Keys of ``args`` that the TypedDict ``typed`` does not declare (a typo is never silently ignored)."""
+    allowed = set(typed.__required_keys__) | set(typed.__optional_keys__)
+    return [(f"{prefix}.{k}", f"unknown key; allowed keys here: {', '.join(sorted(allowed))}") for k in sorted(set(args) - allowed)]

@@ -47,7 +47,7 @@ class Platform(pulumi.ComponentResource):
             try:
                 config = parse(args["config"], source="args.config")
             except ConfigError as err:
-                raise pulumi.ResourceError(f"Platform {name}: {err}", self) from None
+                raise pulumi.InputPropertiesError(f"Platform {name}: {err}") from None
         self.config = config
         child = pulumi.ResourceOptions(parent=self)
         if config.kubernetes is not None and config.kubernetes.context:

@@ -52,3 +52,19 @@ def test_eu_regions():
     assert c.is_eu_region("gcp", "europe-west4") and not c.is_eu_region("gcp", "us-central1")
     assert c.is_eu_region("azure", "westeurope") and not c.is_eu_region("azure", "eastus")
     assert not c.is_eu_region("none", "eu-west-1")
+
+
+TAG_KEYS = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,20}\Z")
+
+
+@given(st.dictionaries(TAG_KEYS, st.from_regex(r"\A[a-z0-9]([a-z0-9 _.-]{0,8}[a-z0-9])?\Z"), max_size=6))
+def test_stack_tags_are_merged_once_and_win(user_tags):
+    from components.config import parse
+    from components.platform import base_tags
+
+    cfg = parse({"environment": "dev", "tags": user_tags}, source="test")
+    tags = base_tags(cfg, "dev")
+    defaults = {"managed-by": "plinth", "environment": "dev", "plinth-stack": "dev"}
+    assert set(tags) == set(defaults) | set(user_tags), "no key appears that the user or Plinth did not set (team_name must not add team-name)"
+    for key, value in user_tags.items():
+        assert tags[key] == value, "the stack's own tags win over Plinth's"

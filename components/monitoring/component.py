@@ -13,7 +13,7 @@ from typing import Any, NotRequired, Optional, TypedDict
 import pulumi
 
 from components import conventions, k8s
-from components.args import ArgsError, validate
+from components.args import ArgsError, input_error, unknown_keys, validate
 from components.clouds import AwsAccountArgs, AwsSettings
 from components.cluster import ClusterArgs, KubernetesSettings
 from components.monitoring import alertmanager, cloudwatch, dashboards, monitors, slo
@@ -187,6 +187,8 @@ def helm_values(spec: MonitoringSpec, has_secrets: bool) -> dict[str, Any]:
 
 class Validated:
     def __init__(self, args: MonitoringStackArgs):
+        if unknown := unknown_keys(args, MonitoringStackArgs):
+            raise ArgsError(unknown)
         spec_input = {k: v for k, v in args.items() if k in _SPEC_FIELDS}
         self.spec = validate(MonitoringSpec, spec_input, "args")
         self.environment = str(args.get("environment", ""))
@@ -216,7 +218,7 @@ class MonitoringStack(pulumi.ComponentResource):
         try:
             valid = Validated(args)
         except ArgsError as err:
-            raise pulumi.ResourceError(f"MonitoringStack {name}: {err}", self) from None
+            raise input_error(f"MonitoringStack {name}", err) from None
         spec = valid.spec
         tags = dict(args.get("tags") or {})
         tenant_namespaces = dict(args.get("tenant_namespaces") or {})

@@ -13,7 +13,7 @@ import pulumi
 from pydantic.alias_generators import to_camel
 
 from components import clouds, conventions
-from components.args import ArgsError, snake, validate
+from components.args import ArgsError, input_error, snake_case, unknown_keys, validate
 from components.clouds import AwsAccountArgs, AzureSubscriptionArgs, GcpProjectArgs
 from components.cluster import ClusterArgs, KubernetesSettings
 from components.tenant import kubernetes as kubernetes_part
@@ -173,6 +173,8 @@ class Validated:
     """A tenant's arguments after validation: the spec and the stack facts it is checked against."""
 
     def __init__(self, args: TenantArgs):
+        if unknown := unknown_keys(args, TenantArgs):
+            raise ArgsError(unknown)
         spec_input = {k: v for k, v in args.items() if k in _SPEC_FIELDS}
         self.spec = validate(TenantSpec, spec_input, "args")
         self.environment = str(args.get("environment", ""))
@@ -197,7 +199,7 @@ class Validated:
 
 
 def _snake_path(path: str) -> str:
-    return ".".join(snake(part) for part in path.split("."))
+    return ".".join(snake_case(part) for part in path.split("."))
 
 
 class Tenant(pulumi.ComponentResource):
@@ -222,7 +224,7 @@ class Tenant(pulumi.ComponentResource):
         try:
             valid = Validated(args)
         except ArgsError as err:
-            raise pulumi.ResourceError(f"Tenant {name}: {err}", self) from None
+            raise input_error(f"Tenant {name}", err) from None
         spec = valid.spec
         self.spec = spec
         tags = tenant_tags(spec, dict(args.get("stack_tags") or {}))

@@ -107,3 +107,20 @@ def test_dashboards_read_the_sloth_recording_rules():
     configmap = dashboards.dashboard_configmap("plinth-tenant-acme-slos", "monitoring", board, "acme")
     assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
     assert json.loads(configmap["data"]["plinth-tenant-acme-slos.json"])["uid"] == "plinth-tenant-acme"
+
+
+def test_both_alertmanager_modes_send_the_same_notification_fields():
+    """One receiver model, two serialisers: the operator's AlertmanagerConfig keeps every field
+    alertmanager.yml has (Slack title/text templates, PagerDuty severity), credentials by reference."""
+    spec = AlertingSpec.model_validate(ALERTING)
+    files = {r["name"]: r for r in alertmanager.alertmanager_config(spec)["receivers"]}
+    crd = {r["name"]: r for r in alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {})["spec"]["receivers"]}
+    slack_file, slack_crd = files["team"]["slack_configs"][0], crd["team"]["slackConfigs"][0]
+    assert slack_crd["title"] == slack_file["title"] and slack_crd["text"] == slack_file["text"]
+    assert slack_crd["apiURL"] == {"name": alertmanager.SECRET_NAME, "key": "team-slack-api-url"}
+    assert slack_file["api_url_file"].endswith("/plinth-alertmanager-credentials/team-slack-api-url")
+    pd_file, pd_crd = files["oncall"]["pagerduty_configs"][0], crd["oncall"]["pagerdutyConfigs"][0]
+    assert pd_crd["severity"] == pd_file["severity"] and "critical" in pd_crd["severity"]
+    hook = crd["hook"]["webhookConfigs"][0]["httpConfig"]["authorization"]
+    assert hook == {"type": "Bearer", "credentials": {"name": alertmanager.SECRET_NAME, "key": "hook-webhook-token"}}
+    assert crd["mail"]["emailConfigs"][0]["requireTLS"] is True and crd["mail"]["emailConfigs"][0]["from"] == "am@example.com"
