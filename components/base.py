@@ -118,3 +118,20 @@ def find_secrets(value: Any, path: str = "") -> list[tuple[str, Secret]]:
         for k, item in value.items():
             found.extend(find_secrets(item, f"{path}.{k}" if path else str(k)))
     return found
+
+
+def known_after(value: Any, *resources: pulumi.Resource) -> pulumi.Output[Any]:
+    """``value``, known now, that still makes whatever consumes it wait for ``resources``.
+
+    Physical names and ARNs Plinth builds from config are known before anything exists; using
+    them this way keeps previews and policy checks exact (the key policy names the role) while
+    the engine still creates the role before the key that names it, as the provider requires.
+    """
+    loop = asyncio.get_event_loop()
+
+    def done(result: Any) -> asyncio.Future:
+        fut = loop.create_future()
+        fut.set_result(result)
+        return fut
+
+    return pulumi.Output(set(resources), done(value), done(True), done(False))

@@ -12,11 +12,12 @@ Adding a cloud means one entry here and one ``components/tenant/<cloud>.py`` mod
 from __future__ import annotations
 
 import importlib
+import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Mapping, TypedDict
+from typing import TYPE_CHECKING, Annotated, Any, Callable, Mapping, NotRequired, TypedDict
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from components.base import StrictModel
 
@@ -47,6 +48,11 @@ class GcpSettings(StrictModel):
     """Numeric project id (names the project's workload identity pools and service agents)."""
 
 
+SubnetId = Annotated[str, StringConstraints(
+    pattern=r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$")]
+Duration = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*(s|m)$")]
+
+
 class AzureSettings(StrictModel):
     """The Azure subscription a stack deploys to."""
 
@@ -54,6 +60,29 @@ class AzureSettings(StrictModel):
     tenant_id: Uuid
     """The Entra ID (Azure AD) tenant that Key Vaults trust."""
     subscription_id: Uuid
+    allowed_subnet_ids: list[SubnetId] = Field(default_factory=list)
+    """Subnets whose workloads reach tenant storage accounts (e.g. the AKS node subnet; it needs the
+    Microsoft.Storage service endpoint). Storage accounts deny every other network."""
+    allowed_ip_ranges: list[str] = Field(default_factory=list)
+    """Public egress addresses of the cluster (NAT gateway IPs or prefixes up to /30) allowed to reach
+    tenant storage accounts, for clusters outside Azure."""
+    role_assignment_propagation: Duration = "120s"
+    """How long to wait after granting the storage account's identity the key before the account uses
+    it: Azure role assignments take effect after a delay (up to minutes)."""
+
+    @field_validator("allowed_ip_ranges")
+    @classmethod
+    def _public_ranges(cls, value: list[str]) -> list[str]:
+        for item in value:
+            try:
+                network = ipaddress.ip_network(item, strict=True)
+            except ValueError as err:
+                raise ValueError(f"{item!r} is not an IPv4 address or range ({err})") from None
+            if network.version != 4 or not network.is_global:
+                raise ValueError(f"{item!r} is not a public IPv4 address or range: Azure storage firewalls only take public IPv4")
+            if network.prefixlen in (31, 32) and "/" in item:
+                raise ValueError(f"{item!r}: Azure storage rules do not take /31 or /32 ranges; write the single addresses")
+        return value
 
 
 # Plain-typed settings for components' arguments (same fields, Python names).
@@ -80,6 +109,12 @@ class AzureSubscriptionArgs(TypedDict):
     """The Entra ID tenant that Key Vaults trust."""
     subscription_id: str
     """The subscription the tenant's resource group lives in."""
+    allowed_subnet_ids: NotRequired[list[str]]
+    """Subnets whose workloads may reach tenant storage (they need the Microsoft.Storage service endpoint)."""
+    allowed_ip_ranges: NotRequired[list[str]]
+    """Public egress IPv4 addresses or ranges of the cluster allowed to reach tenant storage."""
+    role_assignment_propagation: NotRequired[str]
+    """Wait after a role assignment before it is relied on (default ``120s``)."""
 
 
 #: Azure regions inside the EU/EEA (https://learn.microsoft.com/azure/reliability/regions-list).
@@ -161,6 +196,12 @@ class Cloud:
 
     def tenant_builder(self) -> Callable[..., Any]:
         return importlib.import_module(self.tenant_module).build  # type: ignore[no-any-return]
+
+    def cluster_identity_builder(self, cluster: Any) -> Callable[..., dict[str, Any]] | None:
+        """What the stack creates once so this cloud trusts the cluster's workloads (None: nothing)."""
+        module = importlib.import_module(self.tenant_module)
+        needs = getattr(module, "needs_cluster_identity", None)
+        return module.cluster_identity if needs is not None and needs(cluster) else None  # type: ignore[no-any-return]
 
 
 CLOUDS: dict[str, Cloud] = {

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict
+from typing import Annotated, Literal, TypedDict
 
-from pydantic import StringConstraints
+from pydantic import StringConstraints, model_validator
+
+import pulumi
 
 from components import conventions
 from components.base import DnsLabel, StrictModel
@@ -23,6 +25,19 @@ class KubernetesSettings(StrictModel):
     """The cluster's service-account token issuer; needed for cloud workload identity."""
     monitoring_namespace: DnsLabel = conventions.MONITORING_NAMESPACE
     ingress_namespace: DnsLabel = conventions.INGRESS_NAMESPACE
+    distribution: Literal["eks", "gke", "aks", "other"] = "other"
+    """What runs the cluster: decides how workloads reach GCP (GKE Workload Identity only on GKE)."""
+    gke_project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] | None = None
+    """distribution gke: the cluster's project, whose ``<project>.svc.id.goog`` pool the workloads are in
+    (default: plinth:gcp.project)."""
+    aws_oidc_provider_arn: Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$")] | None = None
+    """An existing IAM OIDC provider for the issuer (e.g. made by eksctl); without it Plinth creates one."""
+
+    @model_validator(mode="after")
+    def _gke(self) -> "KubernetesSettings":
+        if self.gke_project is not None and self.distribution != "gke":
+            raise ValueError("gkeProject is set but distribution is not gke: set distribution: gke or remove gkeProject")
+        return self
 
 
 class ClusterArgs(TypedDict, total=False):
@@ -34,3 +49,12 @@ class ClusterArgs(TypedDict, total=False):
     """Namespace whose Prometheus may scrape the tenant (default ``monitoring``)."""
     ingress_namespace: str
     """Namespace of the ingress controller that may reach the tenant (default ``ingress-nginx``)."""
+    distribution: str
+    """``eks``, ``gke``, ``aks`` or ``other`` (default): GKE Workload Identity is only used on GKE."""
+    gke_project: str
+    """distribution gke: the project of the cluster's workload identity pool."""
+    aws_oidc_provider_arn: pulumi.Input[str]
+    """The account's IAM OIDC provider for the issuer (default: the conventional ARN, which must exist)."""
+    gcp_workload_identity_provider: pulumi.Input[str]
+    """Clusters other than GKE: the full name of the Workload Identity Federation provider that trusts the
+    issuer (``projects/<number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>``)."""

@@ -114,6 +114,9 @@ AWS_IAM_ROLE_MAX = 64
 GCP_SERVICE_ACCOUNT_MAX = 30
 # GCP KMS key ring / key ids: up to 63 chars [a-zA-Z0-9_-].
 GCP_KMS_MAX = 63
+# GCP workload identity pool and provider ids: 4-32 chars [a-z0-9-], "gcp-" prefix reserved.
+# https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools/create
+GCP_WIF_ID_MAX = 28  # leaves room for the provider's "-k8s" suffix
 # Azure resource group: up to 90 chars.
 AZURE_RESOURCE_GROUP_MAX = 90
 
@@ -146,6 +149,51 @@ def physical_name(*parts: str, max_len: int, sep: str = "-", alnum_only: bool = 
     return f"{head}{sep}{suffix}"
 
 
+#: Provider naming rules the length limits above do not cover: (pattern the whole name must match,
+#: patterns it must not contain), by kind of name.
+NAME_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    "s3-bucket": (r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+                  (r"\.\.", r"^xn--", r"^sthree-", r"^amzn-s3-demo-", r"-s3alias$", r"--ol-s3$", r"--x-s3$", r"--table-s3$",
+                   r"^\d+\.\d+\.\d+\.\d+$")),
+    # https://cloud.google.com/storage/docs/buckets#naming: no "google" or close misspellings, no "goog" prefix
+    "gcs-bucket": (r"[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]", (r"g[o0][o0]g[l1][e3]", r"^goog")),
+    # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+    "azure-key-vault": (r"[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]", (r"--",)),
+    "azure-storage-account": (r"[a-z0-9]{3,24}", ()),
+    "azure-resource-group": (r"[-\w._()]{0,89}[-\w_()]", ()),
+    "azure-managed-identity": (r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}", ()),
+    "azure-federated-credential": (r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}", ()),
+    # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+    "aws-iam-role": (r"[\w+=,.@-]{1,64}", ()),
+    # https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html
+    "aws-kms-alias": (r"alias/[a-zA-Z0-9/_-]{1,250}", (r"^alias/aws/",)),
+    # https://cloud.google.com/iam/docs/service-accounts-create
+    "gcp-service-account": (r"[a-z][a-z0-9-]{4,28}[a-z0-9]", ()),
+    # https://cloud.google.com/kms/docs/resource-hierarchy (key rings and keys)
+    "gcp-kms": (r"[a-zA-Z0-9_-]{1,63}", ()),
+    "gcp-wif": (r"[a-z][a-z0-9-]{2,30}[a-z0-9]", (r"^gcp-",)),
+    "kubernetes-namespace": (r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", ()),
+}
+
+
+def name_problems(kind: str, name: str) -> list[str]:
+    """Why ``name`` breaks the provider's rules for ``kind`` (empty when it is valid)."""
+    pattern, forbidden = NAME_RULES[kind]
+    problems = [] if re.fullmatch(pattern, name) else [f"{name!r} is not a valid {kind} name (must match {pattern})"]
+    problems += [f"{name!r} is not a valid {kind} name (must not match {bad})" for bad in forbidden if re.search(bad, name)]
+    return problems
+
+
+def gcs_bucket_name_problems(tenant_id: str, project: str) -> list[str]:
+    """Cloud Storage refuses bucket names containing "google" or close misspellings (e.g. "g00gle")."""
+    name = physical_name("plinth", "dev", tenant_id, "data", project, max_len=GCS_BUCKET_MAX)
+    if name_problems("gcs-bucket", name):
+        return [f"tenant id {tenant_id!r} cannot name a Cloud Storage bucket: bucket names must not contain 'google' "
+                "or a close misspelling of it; choose another id"]
+    return []
+
+
 def namespace_name(tenant_id: str) -> str:
     """Kubernetes namespace of a tenant."""
     return physical_name("tenant", tenant_id, max_len=K8S_NAME_MAX)
@@ -174,6 +222,10 @@ TIER_QUOTAS: dict[str, dict[str, str | int]] = {
     "premium": {"cpu": "32", "memory": "128Gi", "pods": 300, "pvcs": 50, "gpus": 2, "storage": "1Ti"},
     "enterprise": {"cpu": "128", "memory": "512Gi", "pods": 1000, "pvcs": 200, "gpus": 8, "storage": "10Ti"},
 }
+
+#: Days S3 server access logs of tenant buckets are kept: more than a year, so an annual audit
+#: (SOC2 Type II, HIPAA 164.312(b) activity review) always finds the whole period.
+ACCESS_LOG_RETENTION_DAYS = 400
 
 #: Days before noncurrent object versions expire, per tier (bucket lifecycle rules).
 TIER_NONCURRENT_RETENTION_DAYS: dict[str, int] = {"free": 7, "standard": 30, "premium": 90, "enterprise": 365}

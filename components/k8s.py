@@ -51,10 +51,18 @@ def _snake(key: str) -> str:
     return _CAMEL.sub("_", key).lower()
 
 
-def register(resource_name: str, manifest: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None) -> pulumi.CustomResource:
-    """Register ``manifest`` under ``resource_name``; the typed class when there is one."""
+def register(
+    resource_name: str, manifest: Mapping[str, Any], opts: pulumi.ResourceOptions | None = None, *, patch: bool = False
+) -> pulumi.CustomResource:
+    """Register ``manifest`` under ``resource_name``; the typed class when there is one.
+
+    ``patch``: the object exists already (the ``default`` ServiceAccount every namespace gets):
+    server-side apply the manifest's fields with the SDK's ``<Kind>Patch`` class instead of creating it.
+    """
     api_version, kind = manifest["apiVersion"], manifest["kind"]
-    cls = typed_class(api_version, kind)
+    cls = typed_class(api_version, f"{kind}Patch" if patch else kind)
+    if patch and cls is None:
+        raise ValueError(f"{api_version} {kind} cannot be patched: the Kubernetes SDK has no {kind}Patch")
     body = {k: v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
     if cls is not None:
         return cls(resource_name, opts=opts, **{_snake(k): v for k, v in body.items()})

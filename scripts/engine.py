@@ -252,8 +252,8 @@ class PlinthMocks(pulumi.runtime.Mocks):
     ``pulumi up`` semantics) ids and the handful of computed identifiers components consume
     (ARNs, e-mails, Azure ids) are filled with realistic fakes.
 
-    Invokes (data sources) are refused: a real preview calls the cloud for them, which the
-    offline engine cannot do. Components therefore take such facts from stack config.
+    Invokes (data sources) are answered from their own arguments where scripts/invokes.py knows
+    how the provider derives the answer, and refused otherwise (a real preview asks the cloud).
     """
 
     def __init__(self, preview: bool):
@@ -294,10 +294,12 @@ class PlinthMocks(pulumi.runtime.Mocks):
         return rid, state
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        raise ProgramError(
-            f"the program called the data source {args.token}; the offline engine cannot query a cloud. "
-            "Take that value from stack config instead."
-        )
+        from scripts import invokes
+
+        try:
+            return invokes.answer(args.token, args.args)
+        except LookupError as err:
+            raise ProgramError(str(err)) from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -71,7 +71,7 @@ def test_dev_stack_is_valid(project_root):
     [
         ({"plinth:environment": "production"}, "plinth:environment: Input should be 'dev', 'staging' or 'prod' (found 'production')"),
         ({"plinth:enviroment": "dev"}, "plinth:enviroment: unknown key; allowed keys here: aws, azure"),
-        ({"plinth:kubernetes": {"verison": "1.33"}}, "plinth:kubernetes.verison: unknown key; allowed keys here: context, ingressNamespace"),
+        ({"plinth:kubernetes": {"verison": "1.33"}}, "plinth:kubernetes.verison: unknown key; allowed keys here: awsOidcProviderArn, context, distribution"),
         ({"plinth:aws": {"region": "eu-west-1", "accountId": "12"}}, "plinth:aws.accountId: String should match pattern"),
         ({"plinth:backup": {"vaults": []}}, "plinth:backup: backup is not available in this version of Plinth yet"),
     ],

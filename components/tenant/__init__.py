@@ -39,7 +39,19 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
     import pulumi
 
     from components.tenant.component import Tenant, args_from_spec
+    from components.tenant.identity import ClusterIdentity, needed
 
+    cluster = ctx.config.kubernetes
+    links: dict[str, Any] = {}
+    used = {t.cloud for t in tenants if t.cloud != "none" and ctx.config.cloud_settings(t.cloud) is not None}
+    if cluster is not None and needed(cluster, used):
+        identity = ClusterIdentity(
+            f"{ctx.name}-cluster-identity",
+            {"environment": ctx.config.environment, "cluster": cluster.model_dump(exclude_none=True, exclude={"context"}),
+             **{c: ctx.config.cloud_settings(c).model_dump() for c in sorted(used) if c in ("aws", "gcp")}},  # type: ignore[typeddict-item]
+            opts=_with_provider(ctx, used),
+        )
+        links = identity.links
     out: dict[str, Tenant] = {}
     for spec in tenants:
         opts = ctx.opts
@@ -49,10 +61,24 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
             provider = ctx.provider(spec.cloud, str(region_of(spec, settings)))
             opts = pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(providers={provider.package: provider}))
         args = args_from_spec(
-            spec, environment=ctx.config.environment, cluster=ctx.config.kubernetes, cloud_settings=settings, stack_tags=ctx.tags
+            spec, environment=ctx.config.environment, cluster=cluster, cloud_settings=settings, stack_tags=ctx.tags,
+            links={k: v for k, v in links.items() if k.startswith(spec.cloud)},
         )
         out[spec.id] = Tenant(spec.id, args, opts=opts)
     return out
+
+
+def _with_provider(ctx: BuildContext, used: set[str]) -> Any:
+    """The ClusterIdentity's options: the stack's providers for its account-wide clouds (default regions)."""
+    import pulumi
+
+    providers = []
+    for cloud in sorted(used & {"aws", "gcp"}):
+        settings = ctx.config.cloud_settings(cloud)
+        from components import clouds
+
+        providers.append(ctx.provider(cloud, clouds.cloud(cloud).default_region(settings)))
+    return pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(providers=providers))
 
 
 CAPABILITY: Capability[list[TenantSpec]] = Capability(

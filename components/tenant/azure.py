@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi
 import pulumi_azure_native as azure
+import pulumiverse_time as time
 
 from components import conventions
 from components.tenant.context import CloudResult, TenantContext
@@ -50,6 +51,16 @@ def arm_id(ctx: TenantContext, provider: str, name: str) -> str:
 
 def vault_uri(ctx: TenantContext) -> str:
     return f"https://{vault_name(ctx)}.vault.azure.net/"
+
+
+def network_rules(subnets: list[str], ip_ranges: list[str]) -> dict[str, Any]:
+    """Deny by default; trusted Azure services (encryption, backup) and the cluster's networks get in."""
+    rules: dict[str, Any] = {"default_action": "Deny", "bypass": "AzureServices"}
+    if subnets:
+        rules["virtual_network_rules"] = [{"virtual_network_resource_id": s, "action": "Allow"} for s in subnets]
+    if ip_ranges:
+        rules["ip_rules"] = [{"i_p_address_or_range": r, "action": "Allow"} for r in ip_ranges]
+    return rules
 
 
 def build(ctx: TenantContext) -> CloudResult:
@@ -113,6 +124,14 @@ def build(ctx: TenantContext) -> CloudResult:
         scope=arm_id(ctx, "Microsoft.KeyVault/vaults", vault_name(ctx)),
         opts=ctx.after(vault),
     )
+    # Role assignments take effect after a delay: the account must not use the key before its identity
+    # may (https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-changes-are-not-being-detected).
+    propagated = time.Sleep(
+        f"{name}-storage-key-access-propagation",
+        create_duration=settings.role_assignment_propagation,
+        triggers={"roleAssignment": key_access.id},
+        opts=ctx.after(key_access),
+    )
     account = azure.storage.StorageAccount(
         f"{name}-storage",
         account_name=storage_account_name(ctx),
@@ -126,7 +145,7 @@ def build(ctx: TenantContext) -> CloudResult:
         allow_shared_key_access=False,
         allow_cross_tenant_replication=False,
         default_to_o_auth_authentication=True,
-        network_rule_set={"default_action": "Deny", "bypass": "AzureServices"},
+        network_rule_set=network_rules(settings.allowed_subnet_ids, settings.allowed_ip_ranges),
         identity={"type": "UserAssigned", "user_assigned_identities": [arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)]},
         encryption={
             "require_infrastructure_encryption": True,
@@ -136,7 +155,7 @@ def build(ctx: TenantContext) -> CloudResult:
             "services": {"blob": {"enabled": True, "key_type": "Account"}, "file": {"enabled": True, "key_type": "Account"}},
         },
         tags=ctx.tags,
-        opts=ctx.after(key, encryption_identity, key_access, data=True),
+        opts=ctx.after(key, encryption_identity, key_access, propagated, data=True),
     )
     container = azure.storage.BlobContainer(
         f"{name}-data",
@@ -172,6 +191,12 @@ def build(ctx: TenantContext) -> CloudResult:
         opts=ctx.after(account, container),
     )
     outputs["identity_client_id"] = workload.client_id
+    if ctx.cluster is not None and not (settings.allowed_subnet_ids or settings.allowed_ip_ranges):
+        pulumi.log.warn(
+            f"tenant {spec.id}: storage account {storage_account_name(ctx)} denies every network, so workloads on the "
+            "cluster cannot reach it; set plinth:azure.allowedSubnetIds (AKS) or allowedIpRanges (the cluster's egress IPs)",
+            resource=account,
+        )
     if ctx.cluster is not None and ctx.cluster.oidc_issuer_url is not None:
         azure.managedidentity.FederatedIdentityCredential(
             f"{name}-workload-federation",

@@ -98,6 +98,8 @@ class TenantArgs(TypedDict):
 class TenantAwsOutputs(TypedDict):
     bucket: str
     """The tenant's S3 data bucket."""
+    log_bucket: str
+    """The bucket that receives the data bucket's server access logs."""
     bucket_arn: str
     key_arn: str
     """ARN of the tenant's KMS key."""
@@ -129,6 +131,8 @@ class TenantAzureOutputs(TypedDict):
 
 
 _SPEC_FIELDS = frozenset(TenantSpec.model_fields)
+#: Cluster arguments that name the stack's identity resources (components/tenant/identity.py).
+LINK_KEYS = ("aws_oidc_provider_arn", "gcp_workload_identity_provider")
 _CLOUD_ARGS = {name: name for name in clouds.CLOUDS}
 
 
@@ -180,8 +184,14 @@ class Validated:
         self.environment = str(args.get("environment", ""))
         if self.environment not in ("dev", "staging", "prod"):
             raise ArgsError([("args.environment", f"must be dev, staging or prod (found {self.environment!r})")])
-        cluster = args.get("cluster")
-        self.cluster = validate(KubernetesSettings, dict(cluster), "args.cluster") if cluster is not None else None
+        cluster = dict(args.get("cluster") or {}) if args.get("cluster") is not None else None
+        #: Identity resources named as values that wait for them (Outputs), kept out of validation.
+        self.links: dict[str, Any] = {}
+        if cluster is not None:
+            for key in LINK_KEYS:
+                if isinstance(cluster.get(key), pulumi.Output) or key not in KubernetesSettings.model_fields and key in cluster:
+                    self.links[key] = cluster.pop(key)
+        self.cluster = validate(KubernetesSettings, cluster, "args.cluster") if cluster is not None else None
         self.settings: Any = None
         if self.spec.cloud != "none" and args.get(self.spec.cloud) is not None:
             entry = clouds.cloud(self.spec.cloud)
@@ -231,7 +241,7 @@ class Tenant(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         ctx = TenantContext(
             name=name, spec=spec, environment=valid.environment, cluster=valid.cluster, settings=valid.settings,
-            region=valid.region, tags=tags, opts=child,
+            region=valid.region, links=valid.links, tags=tags, opts=child,
             data_opts=pulumi.ResourceOptions.merge(child, data_options(spec)),
         )
 
@@ -241,7 +251,8 @@ class Tenant(pulumi.ComponentResource):
 
         namespace = service_account = None
         if valid.cluster is not None:
-            manifests = kubernetes_part.manifests(spec, valid.environment, valid.cluster, result.workload_annotations or None)
+            manifests = kubernetes_part.manifests(
+                spec, valid.environment, valid.cluster, result.workload_annotations or None, result.workload_files or None)
             kubernetes_part.create(name, manifests, child, retain_namespace=spec.data_deletion == "retain")
             namespace, service_account = ctx.namespace, ctx.service_account
 
@@ -266,14 +277,19 @@ class Tenant(pulumi.ComponentResource):
 
 
 def args_from_spec(
-    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, cloud_settings: Any, stack_tags: dict[str, str]
+    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, cloud_settings: Any, stack_tags: dict[str, str],
+    links: dict[str, Any] | None = None,
 ) -> TenantArgs:
-    """The component's arguments for one ``plinth:tenants`` entry of a validated stack config."""
+    """The component's arguments for one ``plinth:tenants`` entry of a validated stack config.
+
+    ``links``: the stack's ClusterIdentity outputs (``aws_oidc_provider_arn``, ...), which the
+    tenant's roles and bindings wait for.
+    """
     args: dict[str, Any] = spec.model_dump(exclude_none=True)
     args["environment"] = environment
     args["stack_tags"] = dict(stack_tags)
     if cluster is not None:
-        args["cluster"] = cluster.model_dump(exclude_none=True, exclude={"context"})
+        args["cluster"] = {**cluster.model_dump(exclude_none=True, exclude={"context"}), **(links or {})}
     if spec.cloud != "none" and cloud_settings is not None:
         args[spec.cloud] = cloud_settings.model_dump()
     return args  # type: ignore[return-value]

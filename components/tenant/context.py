@@ -20,6 +20,8 @@ class CloudResult:
     """The cloud's typed outputs (snake_case keys of its ``Tenant<Cloud>Outputs``); values may be Outputs."""
     workload_annotations: dict[str, Any] = field(default_factory=dict)
     """Annotations that bind the tenant's workload ServiceAccount to its cloud identity."""
+    workload_files: dict[str, Any] = field(default_factory=dict)
+    """Files workloads mount to use that identity (ConfigMap ``workload-identity`` in the namespace)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class TenantContext:
     settings: Any
     """The validated settings of the tenant's cloud (components.clouds), None for ``cloud: none``."""
     region: str | None
+    links: dict[str, Any]
+    """Identity resources shared by the stack's tenants (components/tenant/identity.py), as values that
+    wait for them: ``aws_oidc_provider_arn``, ``gcp_workload_identity_provider``."""
     tags: dict[str, str]
     """Cloud tags (AWS, Azure); GCP uses :attr:`labels`."""
     opts: pulumi.ResourceOptions

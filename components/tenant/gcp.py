@@ -1,19 +1,30 @@
-"""GCP part of a tenant: KMS key ring and key, a CMEK Cloud Storage bucket and a workload service account."""
+"""GCP part of a tenant: KMS key ring and key, a CMEK Cloud Storage bucket and a workload service account.
+
+Identity follows the cluster, not the data (DESIGN): pods on a GKE cluster reach the service
+account through GKE Workload Identity (the cluster project's ``<project>.svc.id.goog`` pool); pods
+on any other cluster (EKS, AKS, ...) through Workload Identity Federation with a pool and OIDC
+provider that trust the cluster's issuer (:func:`cluster_identity`, one per stack).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
 from components import conventions
+from components.base import known_after
 from components.tenant.context import CloudResult, TenantContext
 
 #: Key rotation period (90 days) and how long destroyed key versions stay recoverable (30 days).
 ROTATION_PERIOD = f"{90 * 24 * 3600}s"
 DESTROY_SCHEDULED = f"{30 * 24 * 3600}s"
 SOFT_DELETE_SECONDS = 7 * 24 * 3600
+#: Where a workload mounts its projected ServiceAccount token for Workload Identity Federation.
+TOKEN_PATH = "/var/run/secrets/plinth/gcp/token"
+CREDENTIALS_FILE = "credential-configuration.json"
 
 
 def bucket_name(ctx: TenantContext) -> str:
@@ -30,35 +41,118 @@ def service_account_email(ctx: TenantContext) -> str:
     return f"{service_account_id(ctx)}@{ctx.settings.project}.iam.gserviceaccount.com"
 
 
-def storage_agent(project_number: str) -> str:
-    """The Cloud Storage service agent, which encrypts objects with the bucket's default key."""
-    return f"serviceAccount:service-{project_number}@gs-project-accounts.iam.gserviceaccount.com"
+def gke_member(pool_project: str, namespace: str, service_account: str) -> str:
+    """GKE Workload Identity principal of a Kubernetes service account."""
+    return f"serviceAccount:{pool_project}.svc.id.goog[{namespace}/{service_account}]"
 
 
-def workload_member(project: str, namespace: str, service_account: str) -> str:
-    """GKE workload identity principal of a Kubernetes service account."""
-    return f"serviceAccount:{project}.svc.id.goog[{namespace}/{service_account}]"
+def federated_member(provider_name: str, subject: str) -> str:
+    """Workload Identity Federation principal of one token subject, in the provider's pool."""
+    pool = provider_name.split("/providers/", 1)[0]
+    return f"principal://iam.googleapis.com/{pool}/subject/{subject}"
+
+
+def pool_id(environment: str, issuer_url: str) -> str:
+    """4-32 characters, ``[a-z][a-z0-9-]*[a-z0-9]``, never ``gcp-...`` (reserved by Google)."""
+    return conventions.physical_name("plinth", environment, conventions.short_hash(issuer_url), max_len=conventions.GCP_WIF_ID_MAX)
+
+
+def provider_name(project_number: str, environment: str, issuer_url: str) -> str:
+    pool = pool_id(environment, issuer_url)
+    return f"projects/{project_number}/locations/global/workloadIdentityPools/{pool}/providers/{pool}-k8s"
+
+
+def credential_configuration(provider: str, email: str) -> dict[str, Any]:
+    """The ``external_account`` file Google's client libraries read (GOOGLE_APPLICATION_CREDENTIALS):
+    exchange the pod's projected token (audience ``//iam.googleapis.com/<provider>``) for the tenant's
+    service account. https://cloud.google.com/iam/docs/workload-identity-federation-with-kubernetes"""
+    return {
+        "type": "external_account",
+        "audience": f"//iam.googleapis.com/{provider}",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": "https://sts.googleapis.com/v1/token",
+        "credential_source": {"file": TOKEN_PATH, "format": {"type": "text"}},
+        "service_account_impersonation_url": f"https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/{email}:generateAccessToken",
+    }
 
 
 def key_ring_id(ctx: TenantContext) -> str:
     """``projects/<p>/locations/<region>/keyRings/<name>``: the provider's id format."""
-    return f"projects/{ctx.settings.project}/locations/{ctx.region}/keyRings/{ctx.physical('keyring', max_len=conventions.GCP_KMS_MAX)}"
+    ring = ctx.physical("keyring", max_len=conventions.GCP_KMS_MAX)
+    return f"projects/{ctx.settings.project}/locations/{ctx.region}/keyRings/{ring}"
 
 
 def crypto_key_id(ctx: TenantContext) -> str:
     return f"{key_ring_id(ctx)}/cryptoKeys/{ctx.physical('data', max_len=conventions.GCP_KMS_MAX)}"
 
 
+def needs_cluster_identity(cluster: Any) -> bool:
+    """Clusters other than GKE reach GCP through a Workload Identity Federation pool for their issuer."""
+    return cluster.oidc_issuer_url is not None and cluster.distribution != "gke"
+
+
+def cluster_identity(name: str, environment: str, issuer_url: str, settings: Any, opts: pulumi.ResourceOptions) -> dict[str, Any]:
+    """A Workload Identity Federation pool and OIDC provider that trust the cluster's service-account tokens."""
+    pool = pool_id(environment, issuer_url)
+    created = gcp.iam.WorkloadIdentityPool(
+        f"{name}-gcp-pool", workload_identity_pool_id=pool, project=settings.project,
+        display_name=f"Plinth {environment} cluster"[:32], description=f"Kubernetes service accounts of {issuer_url}"[:256], opts=opts,
+    )
+    provider = gcp.iam.WorkloadIdentityPoolProvider(
+        f"{name}-gcp-provider", workload_identity_pool_id=pool, workload_identity_pool_provider_id=f"{pool}-k8s",
+        project=settings.project, display_name="Kubernetes issuer",
+        # The subject is system:serviceaccount:<namespace>:<name>; only Kubernetes service accounts get in.
+        attribute_mapping={"google.subject": "assertion.sub"},
+        attribute_condition="assertion.sub.startsWith('system:serviceaccount:')",
+        oidc={"issuer_uri": issuer_url},
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[created])),
+    )
+    return {"gcp_workload_identity_provider": known_after(provider_name(settings.project_number, environment, issuer_url), provider)}
+
+
+def _storage_agent_member(ctx: TenantContext) -> pulumi.Output[str]:
+    """The project's Cloud Storage service agent, which encrypts objects with the bucket's default key.
+
+    Google creates the agent on first use; the provider's lookup (the storage API's
+    projects.serviceAccount.get) creates it when missing, so the key grant works in a fresh project.
+    It takes the project number (the API accepts either), which the offline engine answers from.
+    """
+    agent = gcp.storage.get_project_service_account_output(project=ctx.settings.project_number)
+    return agent.email_address.apply(lambda email: f"serviceAccount:{email}")
+
+
+def _workload_binding(ctx: TenantContext, account: gcp.serviceaccount.Account) -> CloudResult | None:
+    """Let the tenant's Kubernetes ServiceAccount act as its GCP service account, the way its cluster allows."""
+    cluster = ctx.cluster
+    if cluster is None:
+        return None
+    email = service_account_email(ctx)
+    sa_resource = f"projects/{ctx.settings.project}/serviceAccounts/{email}"
+    if cluster.distribution == "gke":
+        member: Any = gke_member(cluster.gke_project or ctx.settings.project, ctx.namespace, ctx.service_account)
+        annotations: dict[str, Any] = {"iam.gke.io/gcp-service-account": email}
+        files: dict[str, Any] = {}
+    elif cluster.oidc_issuer_url is not None:
+        provider = ctx.links.get("gcp_workload_identity_provider") or provider_name(
+            ctx.settings.project_number, ctx.environment, cluster.oidc_issuer_url)
+        provider_output = pulumi.Output.from_input(provider)
+        member = provider_output.apply(lambda p: federated_member(p, ctx.workload_subject))
+        annotations = {}
+        files = {CREDENTIALS_FILE: provider_output.apply(lambda p: json.dumps(credential_configuration(p, email), indent=2, sort_keys=True))}
+    else:
+        return None
+    gcp.serviceaccount.IAMMember(
+        f"{ctx.name}-workload-identity", service_account_id=sa_resource, role="roles/iam.workloadIdentityUser",
+        member=member, opts=ctx.after(account),
+    )
+    return CloudResult({}, annotations, files)
+
+
 def build(ctx: TenantContext) -> CloudResult:
     name, spec = ctx.name, ctx.spec
-    project, region = ctx.settings.project, ctx.region
-    ring = gcp.kms.KeyRing(
-        f"{name}-keyring",
-        name=key_ring_id(ctx).rsplit("/", 1)[1],
-        location=region,
-        project=project,
-        opts=ctx.data_opts,
-    )
+    project, region = ctx.settings.project, str(ctx.region)
+    ring = gcp.kms.KeyRing(f"{name}-keyring", name=key_ring_id(ctx).rsplit("/", 1)[1], location=region, project=project,
+                           opts=ctx.data_opts)
     key = gcp.kms.CryptoKey(
         f"{name}-key",
         name=crypto_key_id(ctx).rsplit("/", 1)[1],
@@ -73,7 +167,7 @@ def build(ctx: TenantContext) -> CloudResult:
         f"{name}-key-storage-agent",
         crypto_key_id=crypto_key_id(ctx),
         role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
-        member=storage_agent(ctx.settings.project_number),
+        member=_storage_agent_member(ctx),
         opts=ctx.after(key),
     )
     bucket = gcp.storage.Bucket(
@@ -104,17 +198,9 @@ def build(ctx: TenantContext) -> CloudResult:
         project=project,
         opts=ctx.opts,
     )
-    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "key_id": crypto_key_id(ctx), "region": region, "service_account_email": service_account_email(ctx)}
-    annotations: dict[str, Any] = {}
-    if ctx.cluster is not None:
-        gcp.serviceaccount.IAMMember(
-            f"{name}-workload-identity",
-            service_account_id=f"projects/{project}/serviceAccounts/{service_account_email(ctx)}",
-            role="roles/iam.workloadIdentityUser",
-            member=workload_member(project, ctx.namespace, ctx.service_account),
-            opts=ctx.after(account),
-        )
-        annotations["iam.gke.io/gcp-service-account"] = service_account_email(ctx)
+    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "key_id": crypto_key_id(ctx), "region": region,
+                               "service_account_email": service_account_email(ctx)}
+    binding = _workload_binding(ctx, account)
     gcp.storage.BucketIAMMember(
         f"{name}-data-workload-access",
         bucket=bucket_name(ctx),
@@ -122,4 +208,6 @@ def build(ctx: TenantContext) -> CloudResult:
         member=f"serviceAccount:{service_account_email(ctx)}",
         opts=ctx.after(bucket, account),
     )
-    return CloudResult(outputs, annotations)
+    if binding is None:
+        return CloudResult(outputs)
+    return CloudResult(outputs, binding.workload_annotations, binding.workload_files)

@@ -224,8 +224,32 @@ def service_account(spec: TenantSpec, environment: str, annotations: Mapping[str
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta, "automountServiceAccountToken": False}
 
 
-def manifests(spec: TenantSpec, environment: str, settings: KubernetesSettings, sa_annotations: Mapping[str, Any] | None = None) -> list[Manifest]:
-    """Every Kubernetes object of the tenant, namespace first."""
+def default_service_account(spec: TenantSpec, environment: str) -> Manifest:
+    """The fields Plinth sets on the namespace's own ``default`` ServiceAccount: no token automount.
+
+    Kubernetes creates ``default`` in every namespace and pods without a serviceAccountName use it;
+    without this every such pod would get an API token (CIS Kubernetes 5.1.5/5.1.6).
+    """
+    ns = conventions.namespace_name(spec.id)
+    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta("default", ns, labels(spec, environment)),
+            "automountServiceAccountToken": False}
+
+
+def identity_config_map(spec: TenantSpec, environment: str, files: Mapping[str, Any]) -> Manifest:
+    """Files a workload mounts to use the tenant's cloud identity (e.g. GCP's credential configuration)."""
+    ns = conventions.namespace_name(spec.id)
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(IDENTITY_CONFIG_MAP, ns, labels(spec, environment)),
+            "data": dict(files)}
+
+
+IDENTITY_CONFIG_MAP = "workload-identity"
+
+
+def manifests(
+    spec: TenantSpec, environment: str, settings: KubernetesSettings, sa_annotations: Mapping[str, Any] | None = None,
+    identity_files: Mapping[str, Any] | None = None,
+) -> list[Manifest]:
+    """Every Kubernetes object of the tenant Plinth creates, namespace first."""
     return [
         namespace(spec, environment),
         resource_quota(spec, environment),
@@ -233,18 +257,22 @@ def manifests(spec: TenantSpec, environment: str, settings: KubernetesSettings, 
         *network_policies(spec, environment, settings),
         *rbac(spec, environment),
         service_account(spec, environment, sa_annotations),
+        default_service_account(spec, environment),
+        *([identity_config_map(spec, environment, identity_files)] if identity_files else []),
     ]
 
 
 #: The role (Pulumi name suffix) of the objects a tenant has one of; others are ``<kind>-<name>``.
-_SINGLETON_ROLES = {"Namespace": "namespace", "ResourceQuota": "quota", "LimitRange": "limits", "ServiceAccount": "workload-sa"}
-_KIND_PREFIX = {"NetworkPolicy": "netpol", "Role": "role", "RoleBinding": "rolebinding"}
+_SINGLETON_ROLES = {"Namespace": "namespace", "ResourceQuota": "quota", "LimitRange": "limits"}
+_KIND_PREFIX = {"NetworkPolicy": "netpol", "Role": "role", "RoleBinding": "rolebinding", "ConfigMap": "cm"}
 
 
 def role_of(manifest: Manifest) -> str:
-    """What the object is to its tenant: ``namespace``, ``quota``, ``netpol-default-deny``..."""
-    kind = manifest["kind"]
-    return _SINGLETON_ROLES.get(kind) or f"{_KIND_PREFIX[kind]}-{manifest['metadata']['name']}"
+    """What the object is to its tenant: ``namespace``, ``quota``, ``netpol-default-deny``, ``workload-sa``..."""
+    kind, name = manifest["kind"], manifest["metadata"]["name"]
+    if kind == "ServiceAccount":
+        return f"{name}-sa"
+    return _SINGLETON_ROLES.get(kind) or f"{_KIND_PREFIX[kind]}-{name}"
 
 
 def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, retain_namespace: bool = True) -> dict[str, pulumi.CustomResource]:
@@ -260,7 +288,9 @@ def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, re
         if manifest["kind"] == "Namespace" and retain_namespace:
             resource_opts = pulumi.ResourceOptions.merge(resource_opts, pulumi.ResourceOptions(retain_on_delete=True))
         resource_name = k8s.child_name(name, role_of(manifest))
-        resource = k8s.register(resource_name, manifest, resource_opts)
+        # Kubernetes creates the namespace's default ServiceAccount itself: Plinth patches it.
+        exists = manifest["kind"] == "ServiceAccount" and manifest["metadata"]["name"] == "default"
+        resource = k8s.register(resource_name, manifest, resource_opts, patch=exists)
         if manifest["kind"] == "Namespace":
             ns_resource = resource
         created[resource_name] = resource

@@ -127,11 +127,15 @@ def placement_problems(
             problems.append(("tenant", "region", f"dataResidency is us but {region!r} is an EU region"))
     if spec.data_deletion == "delete" and environment == "prod":
         problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
-    if spec.cloud in ("aws", "azure") and cluster is not None and cluster.oidc_issuer_url is None:
+    federates = spec.cloud in ("aws", "azure") or (spec.cloud == "gcp" and cluster is not None and cluster.distribution != "gke")
+    if federates and cluster is not None and cluster.oidc_issuer_url is None:
+        hint = " (or distribution: gke for GKE Workload Identity)" if spec.cloud == "gcp" else ""
         problems.append(
             ("stack", "kubernetes.oidcIssuerUrl",
-             f"tenant {spec.id!r} needs workload identity on {spec.cloud}: set the cluster's OIDC issuer URL")
+             f"tenant {spec.id!r} needs workload identity on {spec.cloud}: set the cluster's OIDC issuer URL{hint}")
         )
+    if spec.cloud == "gcp" and settings is not None:
+        problems.extend(("tenant", "id", m) for m in conventions.gcs_bucket_name_problems(spec.id, settings.project))
     return problems
 
 

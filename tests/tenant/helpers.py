@@ -69,6 +69,12 @@ def only(resources: list[engine.Registration], type_: str) -> engine.Registratio
     return found[0]
 
 
+def named(resources: list[engine.Registration], type_: str, name: str) -> engine.Registration:
+    found = [r for r in of_kind(resources, type_) if r.name == name]
+    assert len(found) == 1, f"expected one {type_} named {name}, found {[r.name for r in of_kind(resources, type_)]}"
+    return found[0]
+
+
 def policy_document(value: Any) -> dict[str, Any]:
     assert isinstance(value, str) and value != engine.UNKNOWN, f"policy is not a known JSON string: {value!r}"
     return json.loads(value)

@@ -6,7 +6,7 @@ import pytest
 
 from components import conventions
 from scripts.engine import UNKNOWN
-from tests.tenant.helpers import of_kind, only, policy_document, run_platform, stack, tenant, tenant_resources
+from tests.tenant.helpers import named, of_kind, only, policy_document, run_platform, stack, tenant, tenant_resources
 
 
 # --- AWS -----------------------------------------------------------------------------------
@@ -26,26 +26,26 @@ def test_aws_key_rotates_and_waits_thirty_days_before_deletion(acme):
 
 
 def test_aws_bucket_is_encrypted_with_the_tenant_key_and_bucket_key(acme):
-    rule = only(acme, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs["rules"][0]
+    rule = named(acme, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "acme-data-encryption").inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     assert rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == UNKNOWN, "the key ARN is known after apply"
     assert rule["bucketKeyEnabled"] is True
 
 
 def test_aws_bucket_blocks_public_access_enforces_tls_ownership_and_versions(acme):
-    block = only(acme, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs
+    block = named(acme, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "acme-data-public-access").inputs
     assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
-    assert only(acme, "aws:s3/bucketVersioning:BucketVersioning").inputs["versioningConfiguration"] == {"status": "Enabled"}
-    assert only(acme, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
-    deny = policy_document(only(acme, "aws:s3/bucketPolicy:BucketPolicy").inputs["policy"])["Statement"][0]
+    assert named(acme, "aws:s3/bucketVersioning:BucketVersioning", "acme-data-versioning").inputs["versioningConfiguration"] == {"status": "Enabled"}
+    assert named(acme, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "acme-data-ownership").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    deny = policy_document(named(acme, "aws:s3/bucketPolicy:BucketPolicy", "acme-data-tls-only").inputs["policy"])["Statement"][0]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    bucket = only(acme, "aws:s3/bucket:Bucket").inputs
+    bucket = named(acme, "aws:s3/bucket:Bucket", "acme-data").inputs
     assert bucket["bucket"] == "plinth-dev-acme-data-210987654321" and bucket.get("forceDestroy") is False
     assert bucket["tags"]["tenant"] == "acme" and bucket["tags"]["managed-by"] == "plinth"
 
 
 def test_aws_lifecycle_keeps_noncurrent_versions_by_tier(acme):
-    rule = only(acme, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"][0]
+    rule = named(acme, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "acme-data-lifecycle").inputs["rules"][0]
     assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == conventions.TIER_NONCURRENT_RETENTION_DAYS["premium"]
 
 
@@ -97,7 +97,11 @@ def test_gcp_bucket_uses_cmek_uniform_access_and_prevents_public_access(globex):
 def test_gcp_service_account_is_bound_to_the_tenant_kubernetes_account_and_bucket(globex):
     binding = only(globex, "gcp:serviceaccount/iAMMember:IAMMember").inputs
     assert binding["role"] == "roles/iam.workloadIdentityUser"
-    assert binding["member"] == "serviceAccount:plinth-dev-4821.svc.id.goog[tenant-globex/workload]"
+    # The dev cluster is EKS: its pods reach GCP through Workload Identity Federation, never through a
+    # GKE pool (which only pods of a GKE cluster can use).
+    pool = binding["member"].split("/subject/")[0]
+    assert pool.startswith("principal://iam.googleapis.com/projects/482193756012/locations/global/workloadIdentityPools/")
+    assert binding["member"].endswith("/subject/system:serviceaccount:tenant-globex:workload")
     access = only(globex, "gcp:storage/bucketIAMMember:BucketIAMMember").inputs
     assert access["role"] == "roles/storage.objectUser"
     assert access["member"] == "serviceAccount:tn-dev-globex@plinth-dev-4821.iam.gserviceaccount.com"

@@ -107,9 +107,10 @@ def test_tenant_without_viewers_gets_no_viewer_role(dev_plan):
 
 @pytest.mark.parametrize(
     ("tenant_id", "annotation"),
-    [("acme", "eks.amazonaws.com/role-arn"), ("globex", "iam.gke.io/gcp-service-account"), ("initech", "azure.workload.identity/client-id"), ("hooli", None)],
+    [("acme", "eks.amazonaws.com/role-arn"), ("globex", None), ("initech", "azure.workload.identity/client-id"), ("hooli", None)],
 )
 def test_workload_service_account_has_no_token_automount_and_the_cloud_identity(dev_plan, tenant_id, annotation):
+    # globex (GCP from an EKS cluster) uses Workload Identity Federation: a credential file, no annotation.
     sa = only(tenant_resources(dev_plan, tenant_id), "kubernetes:core/v1:ServiceAccount").inputs
     assert sa["automountServiceAccountToken"] is False
     assert sa["metadata"]["name"] == "workload"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 from scripts import engine
-from tests.tenant.helpers import only, tenant_resources
+from tests.tenant.helpers import named, only, tenant_resources
 
 
 def test_silo_stack_previews_one_protected_tenant(project_root):
     plan = engine.run_stack("tenant-acme", project_root, preview=True)
     assert [t.name for t in plan.of_type("plinth:index:Tenant")] == ["acme"]
     resources = tenant_resources(plan, "acme")
-    bucket = only(resources, "aws:s3/bucket:Bucket")
+    bucket = named(resources, "aws:s3/bucket:Bucket", "acme-data")
     assert bucket.inputs["bucket"] == "plinth-prod-acme-data-345678901234"
     assert bucket.protect and bucket.retain_on_delete
     assert bucket.inputs["tags"]["environment"] == "prod"
