@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, compliance_of, get
 
 CONFIG = {
@@ -18,7 +18,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-backup-plan-retention-minimum",
     description="AWS Backup rules keep recovery points at least as long as the tenant's frameworks require.",
-    pack="compliance",
     types=["aws:backup/plan:Plan"],
     check=check,
     severity="medium",

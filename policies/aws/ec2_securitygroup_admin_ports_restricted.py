@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, is_world, port_ranges_overlap
 
 
@@ -38,7 +38,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-securitygroup-admin-ports-restricted",
     description="Security groups never open administration or database ports to the internet.",
-    pack="security",
     types=["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"],
     check=check,
     severity="critical",

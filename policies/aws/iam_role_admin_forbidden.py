@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 ADMIN = ("arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/IAMFullAccess")
 
@@ -13,7 +13,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-iam-role-admin-forbidden",
     description="Roles never receive administrator-level managed policies.",
-    pack="security",
     types=["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/role:Role", "aws:iam/policyAttachment:PolicyAttachment"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import compliance_of
 
 CONFIG = {
@@ -17,7 +17,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-rds-instance-backup-retained",
     description="RDS instances keep automated backups for the retention floor of their frameworks.",
-    pack="compliance",
     types=["aws:rds/instance:Instance"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-rds-instance-encryption-required",
     description="RDS instances encrypt their storage at rest.",
-    pack="security",
     types=["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, get
 
 
@@ -15,7 +15,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucket-encryption-required",
     description="S3 buckets encrypt objects at rest with SSE-KMS by default.",
-    pack="security",
     types=["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get, policy_document, statements
 
 
@@ -17,7 +17,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucketpolicy-tls-required",
     description="S3 bucket policies deny every request that does not use TLS.",
-    pack="security",
     types=["aws:s3/bucketPolicy:BucketPolicy"],
     check=check,
     severity="medium",

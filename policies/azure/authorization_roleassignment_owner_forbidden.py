@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 # Built-in role ids: Owner, Contributor, User Access Administrator.
 PRIVILEGED = {
@@ -17,7 +17,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-authorization-roleassignment-owner-forbidden",
     description="Workload identities never receive the Owner, Contributor or User Access Administrator roles.",
-    pack="security",
     types=["azure-native:authorization:RoleAssignment"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 CMK = ("EncryptionAtRestWithCustomerKey", "EncryptionAtRestWithPlatformAndCustomerKeys")
@@ -12,7 +12,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-compute-disk-cmk-required",
     description="Managed disks are encrypted with customer-managed keys.",
-    pack="compliance",
     types=["azure-native:compute:Disk"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-sql-database-tde-enabled",
     description="Azure SQL databases keep transparent data encryption enabled.",
-    pack="security",
     types=["azure-native:sql:TransparentDataEncryption"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -14,7 +14,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-storage-account-encryption-hardened",
     description="Storage accounts use infrastructure encryption, a customer-managed key and no shared keys.",
-    pack="compliance",
     types=["azure-native:storage:StorageAccount"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-sql-instance-cmek-required",
     description="Cloud SQL instances encrypt their data with a customer-managed key.",
-    pack="compliance",
     types=["gcp:sql/databaseInstance:DatabaseInstance"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, get, is_world
 
 
@@ -13,7 +13,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-sql-instance-public-forbidden",
     description="Cloud SQL instances are reachable only through private networking.",
-    pack="security",
     types=["gcp:sql/databaseInstance:DatabaseInstance"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -10,7 +10,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-storage-bucket-cmek-required",
     description="Cloud Storage buckets encrypt objects with a customer-managed key.",
-    pack="compliance",
     types=["gcp:storage/bucket:Bucket"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -10,7 +10,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-rbac-clusteradmin-binding-forbidden",
     description="No binding grants the cluster-admin role.",
-    pack="security",
     types=["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"],
     check=check,
     severity="critical",

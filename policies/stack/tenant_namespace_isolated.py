@@ -1,7 +1,7 @@
 from collections.abc import Mapping
 
 from components import conventions
-from policies.base import stack_policy
+from policies.meta import stack_policy
 from policies.props import as_list, get, is_world
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -71,7 +71,6 @@ def check(resources, config):
 POLICY = stack_policy(
     name="stack-tenant-namespace-isolated",
     description="Every tenant namespace has a default-deny NetworkPolicy, no NetworkPolicy that allows all traffic, and a ResourceQuota.",
-    pack="compliance",
     check=check,
     reads=[NAMESPACE, NETWORK_POLICY, QUOTA],
     severity="critical",

@@ -1,4 +1,5 @@
-"""Run one policy the way the engine does: through the policy SDK's own analyzer servicer, with
+"""Run one policy the way the engine does: through the policy SDK's own analyzer servicer (with
+Plinth's adapter, policies/sdk.py, and its patches installed as a pack installs them), with
 properties sent as a protobuf Struct (camelCase, numbers as floats, unknowns as the engine's
 sentinel) and config reconciled as the gate and the CLI do."""
 
@@ -13,29 +14,44 @@ from pulumi.runtime.proto import analyzer_pb2
 from pulumi_policy import EnforcementLevel
 from pulumi_policy.policy import _PolicyAnalyzerServicer
 
+from policies import diagnostics, meta, sdk
 from scripts.engine import UNKNOWN
 from scripts.gate.config import PolicyDescriptor, reconcile
 from scripts.gate.packs import LEVEL_VALUES, to_struct
 
 
+LEVEL_NAMES = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
+
+
 @dataclass
 class Outcome:
+    """Diagnostics of one call, sorted as the gate sorts them (interfaces §2 and §3)."""
+
     violations: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     levels: list[str] = field(default_factory=list)
+    #: Violations an unexpired suppression waives (``[suppressed] ...``) and the level each came at.
+    suppressed: list[str] = field(default_factory=list)
+    suppressed_levels: list[str] = field(default_factory=list)
+    #: ``[not checked] ...``: the policy could not evaluate the resource; and the level each came at.
+    not_checked: list[str] = field(default_factory=list)
+    not_checked_levels: list[str] = field(default_factory=list)
+    urns: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not self.violations and not self.unknown
+        return not self.violations and not self.unknown and not self.not_checked
 
 
 def _servicer(policy, config: dict[str, Any] | None):
+    if isinstance(policy, meta.Policy):
+        policy = sdk.build(policy)
     servicer = _PolicyAnalyzerServicer("test-pack", "0.0.1", [policy], EnforcementLevel.ADVISORY)
     info = servicer.GetAnalyzerInfo(None, None).policies[0]
     from google.protobuf import json_format
 
     schema = {"properties": json_format.MessageToDict(info.configSchema.properties), "required": list(info.configSchema.required)}
-    level = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}[info.enforcementLevel]
+    level = LEVEL_NAMES[info.enforcementLevel]
     resolved = reconcile([PolicyDescriptor(policy.name, level, schema)], None, {policy.name: config} if config else None)
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for name, value in resolved.items():
@@ -48,11 +64,19 @@ def _outcome(response) -> Outcome:
     out = Outcome()
     for d in response.diagnostics:
         text = d.message.split("\n", 1)[1] if "\n" in d.message else d.message
+        level = LEVEL_NAMES[d.enforcementLevel]
         if "during preview:" in d.message:
             out.unknown.append(d.message)
+        elif text.startswith(diagnostics.SUPPRESSED_PREFIX):
+            out.suppressed.append(text)
+            out.suppressed_levels.append(level)
+        elif text.startswith(diagnostics.NOT_CHECKED_PREFIX):
+            out.not_checked.append(text)
+            out.not_checked_levels.append(level)
         else:
             out.violations.append(text)
-            out.levels.append({0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}[d.enforcementLevel])
+            out.levels.append(level)
+            out.urns.append(d.urn)
     return out
 
 

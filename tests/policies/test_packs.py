@@ -9,12 +9,12 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
 
-from policies.registry import all_policies
+from policies.meta import all_policies
 from scripts import cli, engine, gate
 from tests.policies.cases import CASES
 from tests.policies.harness import mutate
 
-RESOURCE_POLICIES = {p.name for p in all_policies() if p.meta.kind == "resource"}
+RESOURCE_POLICIES = {p.name for p in all_policies() if p.kind == "resource"}
 
 
 @pytest.fixture(scope="module")
@@ -97,4 +97,8 @@ def test_pack_project_files_are_what_the_cli_reads(project_root, pack):
     doc = yaml.safe_load((project_root / "policies" / pack / "PulumiPolicy.yaml").read_text())
     assert doc["runtime"] == "python" and doc["description"].endswith(".") and doc["version"]
     main = (project_root / "policies" / pack / "__main__.py").read_text()
-    assert "PolicyPack(" in main and main.count("PolicyPack(") == 1
+    # The entry point hands its pack to the adapter, which builds the PolicyPack: once, and nowhere else.
+    assert f"from policies.{pack} import pack" in main and main.count("sdk.serve(pack)") == 1
+    assert "sys.path.insert(0, str(Path(__file__).resolve().parents[2]))" in main, "the project root stays importable"
+    builders = {p.relative_to(project_root).as_posix() for p in (project_root / "policies").rglob("*.py") if "PolicyPack(" in p.read_text()}
+    assert builders == {"policies/sdk.py"} and (project_root / "policies" / "sdk.py").read_text().count("PolicyPack(") == 1

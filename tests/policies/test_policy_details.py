@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policies.registry import all_policies
+from policies.meta import all_policies
 from policies.stack import stateful_resource_protected
 from tests.policies.harness import analyze, analyze_stack
 
@@ -28,7 +28,7 @@ def _sdk_dir(token: str) -> Path:
 
 
 # Package prefixes ("aws:") that stack policies read are not type tokens.
-TOKENS = sorted({t for p in all_policies() for t in p.meta.types if not t.endswith(":")} | stateful_resource_protected.STATEFUL)
+TOKENS = sorted({t for p in all_policies() for t in p.types if not t.endswith(":")} | stateful_resource_protected.STATEFUL)
 
 
 @pytest.mark.parametrize("token", TOKENS)
@@ -113,7 +113,7 @@ def test_required_tags_remediation_adds_only_managed_by():
     from tests.policies.harness import UNKNOWN, remediate
 
     policy = P["stack-resource-tags-required"]
-    assert policy.meta.enforcement == "advisory", "remediation is opt-in"
+    assert policy.enforcement == "advisory", "remediation is opt-in"
     assert remediate(policy, "aws:s3/bucket:Bucket", {"bucket": "b", "tags": {"environment": "dev"}}) is None, "advisory: nothing changes"
     on = {"enforcementLevel": "remediate"}
     fixed = remediate(policy, "aws:s3/bucket:Bucket", {"bucket": "b", "tags": {"environment": "dev"}}, config=on)

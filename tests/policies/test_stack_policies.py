@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policies.registry import all_policies
+from policies.meta import all_policies
 from tests.policies.harness import UNKNOWN, analyze_stack
 
 P = {p.name: p for p in all_policies()}
@@ -46,7 +46,7 @@ def test_gdpr_residency():
 
 
 def test_hipaa_buckets_log_and_vaults_lock():
-    logging = P["aws-s3-bucket-logging-hipaa"]
+    logging = P["aws-s3-bucket-logging-enabled"]
     bucket = {"type": "aws:s3/bucket:Bucket", "props": {"bucket": "phi", "tags": {"compliance": "hipaa"}}}
     logs = {"type": "aws:s3/bucketLogging:BucketLogging", "props": {"bucket": "phi", "targetBucket": "logs"}}
     assert analyze_stack(logging, [bucket, logs]).passed
@@ -94,6 +94,6 @@ def test_decoding_is_shared_within_a_call_and_never_across_calls():
 def test_stack_policies_only_see_what_they_declare():
     # The budget policy reads compute, volumes and databases; a bucket never reaches its check.
     policy = P["stack-cost-budget-limited"]
-    assert "aws:s3/bucket:Bucket" not in policy.meta.types
+    assert "aws:s3/bucket:Bucket" not in policy.types
     out = analyze_stack(policy, [{"type": "aws:s3/bucket:Bucket", "props": {"instanceType": "x9.huge"}}])
     assert out.passed

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from policies import suppressions
-from policies.registry import all_policies
+from policies.meta import all_policies
 from tests.policies.harness import analyze
 
 P = {p.name: p for p in all_policies()}

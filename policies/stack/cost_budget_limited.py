@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from policies.base import stack_policy
+from policies.meta import stack_policy
 from policies.props import get
 
 HOURS_PER_MONTH = 730
@@ -58,7 +58,6 @@ def check(resources, config):
 POLICY = stack_policy(
     name="stack-cost-budget-limited",
     description="The estimated monthly cost of the stack's compute, databases and volumes stays within the configured budget.",
-    pack="cost",
     check=check,
     reads=PRICED,
     severity="medium",
