@@ -197,6 +197,49 @@ def stack_policy(
     )
 
 
+# --- Running a policy without the SDK (runtime audits, reports, tests) -------------------------
+
+
+@dataclass(frozen=True)
+class ResourceOptions:
+    protect: bool = False
+
+
+@dataclass(frozen=True)
+class ProviderResource:
+    props: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A resource as checks read it: the fields of the policy SDK's PolicyResource that Plinth's checks use.
+
+    A runtime tool turns a live resource into this shape (props camelCase, as the engine sends them),
+    so preview time and run time are judged by the same check.
+    """
+
+    resource_type: str
+    props: Mapping[str, Any]
+    name: str = ""
+    urn: str = ""
+    opts: ResourceOptions = ResourceOptions()
+    provider: ProviderResource | None = None
+
+
+def evaluate(policy: Policy, resources: Iterable[Any], overrides: Mapping[str, Any] | None = None) -> list[tuple[str, Any]]:
+    """``(message, resource or None)`` for every violation ``policy`` finds among ``resources``.
+
+    The pure counterpart of the pack: the same type filter, schema defaults and check, without
+    suppressions (a report decides what to do with its own waivers). A resource policy runs once per
+    resource of its types; a stack policy once over the resources it reads.
+    """
+    config = policy.configured(overrides)
+    chosen = [r for r in resources if policy.applies_to(r.resource_type)]
+    if policy.kind == "stack":
+        return [(str(message), resource) for message, resource in policy.check(chosen, config) or ()]
+    return [(str(message), r) for r in chosen for message in policy.check(r.props, config) or ()]
+
+
 # --- Discovery --------------------------------------------------------------------------------
 
 

@@ -98,6 +98,21 @@ POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
 }
 
 
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages (the SDK's list proxy is a list)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, Sequence):
+        return "list"
+    return type(value).__name__
+
+
 def _object_at(value: Any, path: tuple[str, ...], where: str) -> Any:
     """The mapping at ``path`` (None when absent); TypeError naming the path when it is not an object."""
     for i, part in enumerate(path):
@@ -106,7 +121,7 @@ def _object_at(value: Any, path: tuple[str, ...], where: str) -> Any:
             return None
         if not isinstance(value, Mapping):
             at = ".".join((where, *path[: i + 1]) if where else path[: i + 1])
-            raise TypeError(f"{at} is a {type(value).__name__}, not an object")
+            raise TypeError(f"{at} is a {json_type(value)}, not an object")
     return value
 
 
@@ -171,7 +186,7 @@ def containers_of(spec: Any, prefix: str = "spec") -> Iterator[PodContainer]:
         for index, container in enumerate(as_list(spec.get(field_name))):
             path = f"{prefix}.{field_name}[{index}]"
             if not isinstance(container, Mapping):
-                raise TypeError(f"{path} is a {type(container).__name__}, not an object")
+                raise TypeError(f"{path} is a {json_type(container)}, not an object")
             yield PodContainer(field_name, index, path, container)
 
 

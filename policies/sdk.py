@@ -173,6 +173,7 @@ def install_suppressed_advisory(servicer: type | None = None) -> bool:
 
         return report_violation
 
+    create_report_violation.__wrapped__ = original  # type: ignore[attr-defined]
     setattr(target, "_create_report_violation", create_report_violation)
     _suppressed_installed.add(target)
     return True
