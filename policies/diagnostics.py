@@ -16,7 +16,8 @@ import re
 
 SUPPRESSED_PREFIX = "[suppressed]"
 SUPPRESSED_PATTERN = re.compile(
-    r"^\[suppressed\] (?P<message>.*) \(waived by (?P<owner>.+?) until (?P<expires>\d{4}-\d{2}-\d{2}): (?P<reason>.*)\)$",
+    r"^\[suppressed\] (?P<message>.*) \(waived by (?P<owner>.+?) "
+    r"until (?P<expires>\d{4}-\d{2}-\d{2}): (?P<reason>.*)\)$",
     re.DOTALL,
 )
 NOT_CHECKED_PREFIX = "[not checked]"

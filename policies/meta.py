@@ -164,8 +164,18 @@ def resource_policy(
     """A policy that checks each resource of ``types`` on its own."""
     return _validate(
         Policy(
-            name, description, severity, tuple(frameworks), remediation, enforcement, never_waive, "resource",
-            tuple(types), dict(config or {}), check, remediate,
+            name,
+            description,
+            severity,
+            tuple(frameworks),
+            remediation,
+            enforcement,
+            never_waive,
+            "resource",
+            tuple(types),
+            dict(config or {}),
+            check,
+            remediate,
         )
     )
 
@@ -191,8 +201,17 @@ def stack_policy(
     """
     return _validate(
         Policy(
-            name, description, severity, tuple(frameworks), remediation, enforcement, never_waive, "stack",
-            tuple(reads), dict(config or {}), check,
+            name,
+            description,
+            severity,
+            tuple(frameworks),
+            remediation,
+            enforcement,
+            never_waive,
+            "stack",
+            tuple(reads),
+            dict(config or {}),
+            check,
         )
     )
 
@@ -226,7 +245,9 @@ class Resource:
     provider: ProviderResource | None = None
 
 
-def evaluate(policy: Policy, resources: Iterable[Any], overrides: Mapping[str, Any] | None = None) -> list[tuple[str, Any]]:
+def evaluate(
+    policy: Policy, resources: Iterable[Any], overrides: Mapping[str, Any] | None = None
+) -> list[tuple[str, Any]]:
     """``(message, resource or None)`` for every violation ``policy`` finds among ``resources``.
 
     The pure counterpart of the pack: the same type filter, schema defaults and check, without
@@ -257,7 +278,9 @@ def all_policies() -> tuple[Policy, ...]:
             if policy is None:
                 continue
             if policy.name in found:
-                raise ValueError(f"policy {policy.name} is defined twice ({found[policy.name].module}, {module.__name__})")
+                raise ValueError(
+                    f"policy {policy.name} is defined twice ({found[policy.name].module}, {module.__name__})"
+                )
             found[policy.name] = policy
     return tuple(found[name] for name in sorted(found))
 
@@ -358,4 +381,3 @@ def describe(pack: str) -> dict[str, Any]:
     """``describe_policies`` of one of Plinth's packs, by directory name."""
     module = pack_module(pack)
     return describe_policies(module.NAME, pack_version(pack), module.POLICIES)
-

@@ -62,8 +62,8 @@ def port_ranges_overlap(low: float, high: float, ports: Iterable[int] = ADMIN_PO
     return [p for p in ports if low <= p <= high]
 
 
-def parse_port_spec(spec: Any) -> tuple[int, int] | None:
-    """"22", "20-30", "*" -> (low, high)."""
+def parse_port_spec(spec: Any) -> tuple[int, int]:
+    """ "22", "20-30", "*" -> (low, high)."""
     text = str(spec).strip()
     if text in ("*", ""):
         return (0, 65535)
@@ -151,7 +151,11 @@ def pod_template(props: Any) -> tuple[Any, Any]:
 
 
 #: The container lists of a pod spec, with the words a message uses for each.
-CONTAINER_FIELDS = (("containers", "Container"), ("initContainers", "Init container"), ("ephemeralContainers", "Ephemeral container"))
+CONTAINER_FIELDS = (
+    ("containers", "Container"),
+    ("initContainers", "Init container"),
+    ("ephemeralContainers", "Ephemeral container"),
+)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyConfigSchema,
     PolicyPack,
     ResourceValidationPolicy,
@@ -140,7 +141,8 @@ def build(policy: meta.Policy) -> ResourceValidationPolicy | StackValidationPoli
     return build_resource_policy(policy) if policy.kind == "resource" else build_stack_policy(policy)
 
 
-def build_all(policies: Iterable[meta.Policy]) -> list[ResourceValidationPolicy | StackValidationPolicy]:
+def build_all(policies: Iterable[meta.Policy]) -> list[Policy]:
+    """The SDK's objects for ``policies``, in order (the list a PolicyPack serves)."""
     return [build(p) for p in policies]
 
 

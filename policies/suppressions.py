@@ -18,7 +18,9 @@ from policies import diagnostics
 
 SCHEMA: dict[str, Any] = {
     "type": "array",
-    "description": "Accepted exceptions: each needs the resource (URN or name glob), a reason, an owner and an expiry date.",
+    "description": (
+        "Accepted exceptions: each needs the resource (URN or name glob), a reason, an owner and an expiry date."
+    ),
     "items": {
         "type": "object",
         "properties": {
@@ -86,10 +88,17 @@ def outcome(
     active = [s for s in matching if s.expires >= today]
     if active:
         waiver = max(active, key=lambda s: s.expires)
-        return diagnostics.suppressed_message(message, owner=waiver.owner, expires=waiver.expires, reason=waiver.reason), True
+        return diagnostics.suppressed_message(
+            message, owner=waiver.owner, expires=waiver.expires, reason=waiver.reason
+        ), True
     latest = max(matching, key=lambda s: s.expires)
-    when = latest.expires.isoformat() if latest.expires != dt.date.min else f"an unreadable date {latest.expires_text!r}"
-    return f"{message} (suppression for {latest.resource} expired on {when} (owner {latest.owner}): {latest.reason})", False
+    when = (
+        latest.expires.isoformat() if latest.expires != dt.date.min else f"an unreadable date {latest.expires_text!r}"
+    )
+    return (
+        f"{message} (suppression for {latest.resource} expired on {when} (owner {latest.owner}): {latest.reason})",
+        False,
+    )
 
 
 def decide(

@@ -2,8 +2,18 @@ from policies.meta import resource_policy
 from policies.props import as_list, compliance_of, get
 
 CONFIG = {
-    "minimumDays": {"type": "integer", "minimum": 1, "default": 35, "description": "Retention floor of every backup rule."},
-    "hipaaMinimumDays": {"type": "integer", "minimum": 1, "default": 2190, "description": "Floor for HIPAA tenants (six years)."},
+    "minimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 35,
+        "description": "Retention floor of every backup rule.",
+    },
+    "hipaaMinimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 2190,
+        "description": "Floor for HIPAA tenants (six years).",
+    },
 }
 
 

@@ -8,7 +8,11 @@ LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 
 def check(resources, config):
     unlocked = missing_companions(
-        resources, subjects=[VAULT], companions=[LOCK], link="backupVaultName", subject_names=("name",),
+        resources,
+        subjects=[VAULT],
+        companions=[LOCK],
+        link="backupVaultName",
+        subject_names=("name",),
         applies=lambda r: "hipaa" in compliance_of(r.props),
     )
     for r in unlocked:

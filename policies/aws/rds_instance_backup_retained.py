@@ -2,8 +2,18 @@ from policies.meta import resource_policy
 from policies.props import compliance_of
 
 CONFIG = {
-    "minimumDays": {"type": "integer", "minimum": 1, "default": 7, "description": "Backup retention floor for every database."},
-    "hipaaMinimumDays": {"type": "integer", "minimum": 1, "default": 30, "description": "Floor for databases of HIPAA tenants."},
+    "minimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 7,
+        "description": "Backup retention floor for every database.",
+    },
+    "hipaaMinimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 30,
+        "description": "Floor for databases of HIPAA tenants.",
+    },
 }
 
 

@@ -13,6 +13,9 @@ POLICY = resource_policy(
     check=check,
     severity="high",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:aws-2.3.1"],
-    remediation="Set storageEncrypted: true with a customer-managed kmsKeyId (requires a new instance from an encrypted snapshot).",
+    remediation=(
+        "Set storageEncrypted: true with a customer-managed kmsKeyId (requires a new instance from an "
+        "encrypted snapshot)."
+    ),
     enforcement="mandatory",
 )

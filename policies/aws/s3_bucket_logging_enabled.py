@@ -47,8 +47,13 @@ def check(resources, config):
         return None
 
     unlogged = missing_companions(
-        resources, subjects=BUCKETS, companions=LOGGING, link="bucket", subject_names=("bucket",),
-        inline=logs_inline, applies=lambda r: why(r) is not None,
+        resources,
+        subjects=BUCKETS,
+        companions=LOGGING,
+        link="bucket",
+        subject_names=("bucket",),
+        inline=logs_inline,
+        applies=lambda r: why(r) is not None,
     )
     for r in unlogged:
         yield f"Bucket {bucket_name(r)} {why(r)} but records no server access logs.", r

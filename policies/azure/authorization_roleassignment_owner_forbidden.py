@@ -21,6 +21,8 @@ POLICY = resource_policy(
     check=check,
     severity="high",
     frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)", "cis:azure-1.23"],
-    remediation="Assign a data-plane role scoped to the resource the workload uses (e.g. Storage Blob Data Contributor).",
+    remediation=(
+        "Assign a data-plane role scoped to the resource the workload uses (e.g. Storage Blob Data Contributor)."
+    ),
     enforcement="mandatory",
 )

@@ -16,5 +16,7 @@ POLICY = resource_policy(
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "cis:azure-7.3"],
-    remediation="Set encryption: {type: EncryptionAtRestWithCustomerKey, diskEncryptionSetId: <set with a Key Vault key>}.",
+    remediation=(
+        "Set encryption: {type: EncryptionAtRestWithCustomerKey, diskEncryptionSetId: <set with a Key Vault key>}."
+    ),
 )

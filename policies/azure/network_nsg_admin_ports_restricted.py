@@ -21,7 +21,8 @@ def check(props, config):
     for rule in rules:
         ports = _rule_ports(rule)
         if ports:
-            yield f"Rule {rule.get('name', '?')} lets the internet reach administration/database port(s) {', '.join(map(str, ports))}."
+            listed = ", ".join(map(str, ports))
+            yield f"Rule {rule.get('name', '?')} lets the internet reach administration/database port(s) {listed}."
 
 
 POLICY = resource_policy(

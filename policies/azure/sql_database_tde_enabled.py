@@ -13,6 +13,8 @@ POLICY = resource_policy(
     check=check,
     severity="high",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:azure-4.1.5"],
-    remediation="Set state: Enabled on the database's TransparentDataEncryption (or remove the resource to keep the default).",
+    remediation=(
+        "Set state: Enabled on the database's TransparentDataEncryption (or remove the resource to keep the default)."
+    ),
     enforcement="mandatory",
 )

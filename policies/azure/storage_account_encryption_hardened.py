@@ -18,5 +18,8 @@ POLICY = resource_policy(
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:azure-3.2"],
-    remediation="Set encryption.requireInfrastructureEncryption: true, keySource: Microsoft.Keyvault with keyVaultProperties, and allowSharedKeyAccess: false.",
+    remediation=(
+        "Set encryption.requireInfrastructureEncryption: true, keySource: Microsoft.Keyvault with "
+        "keyVaultProperties, and allowSharedKeyAccess: false."
+    ),
 )

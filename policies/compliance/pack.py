@@ -1,4 +1,5 @@
-"""The plinth-compliance pack: tenant isolation, data protection, residency, logging, backup retention and tags, mapped to SOC2, HIPAA, GDPR and CIS.
+"""The plinth-compliance pack: tenant isolation, data protection, residency, logging, backup retention
+and tags, mapped to SOC2, HIPAA, GDPR and CIS.
 
 Membership is this list: a policy is in the pack because it is imported and named here (each policy
 is in exactly one pack; tests/policies/test_packs.py checks it). Importable without the policy SDK;
@@ -13,13 +14,13 @@ from policies.aws import (
     s3_bucket_logging_enabled,
     s3_bucket_versioning_enabled,
 )
-from policies.gcp import (
-    sql_instance_cmek_required,
-    storage_bucket_cmek_required,
-)
 from policies.azure import (
     compute_disk_cmk_required,
     storage_account_encryption_hardened,
+)
+from policies.gcp import (
+    sql_instance_cmek_required,
+    storage_bucket_cmek_required,
 )
 from policies.stack import (
     gdpr_data_resident,

@@ -1,6 +1,8 @@
 from policies.meta import resource_policy
 
-CONFIG = {"maximumDays": {"type": "integer", "minimum": 1, "default": 90, "description": "Longest allowed rotation period."}}
+CONFIG = {
+    "maximumDays": {"type": "integer", "minimum": 1, "default": 90, "description": "Longest allowed rotation period."}
+}
 
 
 def check(props, config):

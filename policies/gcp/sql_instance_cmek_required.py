@@ -13,5 +13,8 @@ POLICY = resource_policy(
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32"],
-    remediation="Set encryptionKeyName to a Cloud KMS key in the instance's region and grant the Cloud SQL service agent encrypt/decrypt on it (requires a new instance).",
+    remediation=(
+        "Set encryptionKeyName to a Cloud KMS key in the instance's region and grant the Cloud SQL service "
+        "agent encrypt/decrypt on it (requires a new instance)."
+    ),
 )

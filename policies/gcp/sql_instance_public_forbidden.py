@@ -5,8 +5,13 @@ from policies.props import as_list, get, is_world
 def check(props, config):
     for network in as_list(get(props, "settings.ipConfiguration.authorizedNetworks")):
         if is_world(network.get("value")):
-            yield f"Authorized network {network.get('name') or network.get('value')} opens the database to the internet."
-    if props.get("settings") is not None and get(props, "settings.ipConfiguration.ipv4Enabled", True) and not get(props, "settings.ipConfiguration.privateNetwork"):
+            label = network.get("name") or network.get("value")
+            yield f"Authorized network {label} opens the database to the internet."
+    if (
+        props.get("settings") is not None
+        and get(props, "settings.ipConfiguration.ipv4Enabled", True)
+        and not get(props, "settings.ipConfiguration.privateNetwork")
+    ):
         yield "The instance has a public IPv4 address and no private network."
 
 

@@ -14,6 +14,8 @@ POLICY = resource_policy(
     check=check,
     severity="high",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32"],
-    remediation="Set encryption.defaultKmsKeyName and grant the Cloud Storage service agent encrypt/decrypt on that key.",
+    remediation=(
+        "Set encryption.defaultKmsKeyName and grant the Cloud Storage service agent encrypt/decrypt on that key."
+    ),
     enforcement="mandatory",
 )

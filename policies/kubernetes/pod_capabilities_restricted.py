@@ -5,7 +5,9 @@ from policies.props import as_list, get, pod_containers
 
 def check(props, config):
     for c in pod_containers(props):
-        added = [str(x) for x in as_list(get(c.spec, "securityContext.capabilities.add")) if str(x) != "NET_BIND_SERVICE"]
+        added = [
+            str(x) for x in as_list(get(c.spec, "securityContext.capabilities.add")) if str(x) != "NET_BIND_SERVICE"
+        ]
         if added:
             yield f"{c.label} adds capabilities {', '.join(added)}."
         if "ALL" not in [str(x) for x in as_list(get(c.spec, "securityContext.capabilities.drop"))]:

@@ -1,5 +1,5 @@
-from policies.meta import resource_policy
 from policies.kubernetes._workloads import TYPES
+from policies.meta import resource_policy
 from policies.props import as_list, get, pod_template
 
 

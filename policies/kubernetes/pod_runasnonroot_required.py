@@ -17,8 +17,10 @@ def verdict(non_root, user) -> str | None:
     stated = "sets runAsNonRoot: false" if non_root is False else "does not set runAsNonRoot: true"
     if user is None:
         return f"may run as root: it {stated} and sets no runAsUser, so the image's user decides"
-    return (f"runs as UID {user:g} but {stated}, which the restricted Pod Security Standard requires "
-            "so that the kubelet refuses a root user")
+    return (
+        f"runs as UID {user:g} but {stated}, which the restricted Pod Security Standard requires "
+        "so that the kubelet refuses a root user"
+    )
 
 
 def check(props, config):

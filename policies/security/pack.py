@@ -1,4 +1,5 @@
-"""The plinth-security pack: encryption at rest, public exposure, transport, network, identity and Kubernetes workload security.
+"""The plinth-security pack: encryption at rest, public exposure, transport, network, identity and
+Kubernetes workload security.
 
 Membership is this list: a policy is in the pack because it is imported and named here (each policy
 is in exactly one pack; tests/policies/test_packs.py checks it). Importable without the policy SDK;
@@ -21,6 +22,15 @@ from policies.aws import (
     s3_bucket_public_acl_forbidden,
     s3_bucketpolicy_tls_required,
 )
+from policies.azure import (
+    authorization_roleassignment_owner_forbidden,
+    keyvault_vault_recoverable,
+    network_nsg_admin_ports_restricted,
+    sql_database_tde_enabled,
+    sql_server_public_forbidden,
+    storage_account_public_blob_forbidden,
+    storage_account_transport_secured,
+)
 from policies.gcp import (
     compute_firewall_admin_ports_restricted,
     kms_cryptokey_rotation_required,
@@ -30,15 +40,6 @@ from policies.gcp import (
     storage_bucket_public_access_prevented,
     storage_bucket_uniform_access_required,
     storage_bucketiam_public_forbidden,
-)
-from policies.azure import (
-    authorization_roleassignment_owner_forbidden,
-    keyvault_vault_recoverable,
-    network_nsg_admin_ports_restricted,
-    sql_database_tde_enabled,
-    sql_server_public_forbidden,
-    storage_account_public_blob_forbidden,
-    storage_account_transport_secured,
 )
 from policies.kubernetes import (
     pod_capabilities_restricted,

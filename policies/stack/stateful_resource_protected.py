@@ -25,6 +25,8 @@ POLICY = stack_policy(
     reads=sorted(STATEFUL),
     severity="high",
     frameworks=["soc2:A1.2", "soc2:C1.2", "hipaa:164.308(a)(7)(ii)(A)", "gdpr:Art.32"],
-    remediation="Set protect (and retainOnDelete) on the resource; Plinth's Tenant does this unless dataDeletion: delete.",
+    remediation=(
+        "Set protect (and retainOnDelete) on the resource; Plinth's Tenant does this unless dataDeletion: delete."
+    ),
     enforcement="mandatory",
 )

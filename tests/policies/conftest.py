@@ -3,4 +3,6 @@
 from policies import sdk
 
 _applied = sdk.install()
-assert all(_applied.values()), f"the policy SDK's analyzer changed: policies/sdk.py and analyzer_cache.py need a look ({_applied})"
+assert all(_applied.values()), (
+    f"the policy SDK's analyzer changed: policies/sdk.py and analyzer_cache.py need a look ({_applied})"
+)

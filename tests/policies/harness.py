@@ -19,7 +19,6 @@ from scripts.engine import UNKNOWN
 from scripts.gate.config import PolicyDescriptor, reconcile
 from scripts.gate.packs import LEVEL_VALUES, to_struct
 
-
 LEVEL_NAMES = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
 
 
@@ -50,12 +49,21 @@ def _servicer(policy, config: dict[str, Any] | None):
     info = servicer.GetAnalyzerInfo(None, None).policies[0]
     from google.protobuf import json_format
 
-    schema = {"properties": json_format.MessageToDict(info.configSchema.properties), "required": list(info.configSchema.required)}
+    schema = {
+        "properties": json_format.MessageToDict(info.configSchema.properties),
+        "required": list(info.configSchema.required),
+    }
     level = LEVEL_NAMES[info.enforcementLevel]
-    resolved = reconcile([PolicyDescriptor(policy.name, level, schema)], None, {policy.name: config} if config else None)
+    resolved = reconcile(
+        [PolicyDescriptor(policy.name, level, schema)], None, {policy.name: config} if config else None
+    )
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for name, value in resolved.items():
-        request.policyConfig[name].CopyFrom(analyzer_pb2.PolicyConfig(enforcementLevel=LEVEL_VALUES[value.enforcement_level], properties=to_struct(value.properties)))
+        request.policyConfig[name].CopyFrom(
+            analyzer_pb2.PolicyConfig(
+                enforcementLevel=LEVEL_VALUES[value.enforcement_level], properties=to_struct(value.properties)
+            )
+        )
     servicer.Configure(request, None)
     return servicer
 
@@ -80,19 +88,33 @@ def _outcome(response) -> Outcome:
     return out
 
 
-def analyze(policy, type_: str, props: dict[str, Any], *, config: dict[str, Any] | None = None, name: str = "res", protect: bool = False) -> Outcome:
+def analyze(
+    policy,
+    type_: str,
+    props: dict[str, Any],
+    *,
+    config: dict[str, Any] | None = None,
+    name: str = "res",
+    protect: bool = False,
+) -> Outcome:
     servicer = _servicer(policy, config)
-    request = analyzer_pb2.AnalyzeRequest(type=type_, properties=to_struct(props), urn=f"urn:pulumi:dev::p::{type_}::{name}", name=name)
+    request = analyzer_pb2.AnalyzeRequest(
+        type=type_, properties=to_struct(props), urn=f"urn:pulumi:dev::p::{type_}::{name}", name=name
+    )
     request.options.protect = protect
     return _outcome(servicer.Analyze(request, None))
 
 
-def remediate(policy, type_: str, props: dict[str, Any], *, config: dict[str, Any] | None = None, name: str = "res") -> dict[str, Any] | None:
+def remediate(
+    policy, type_: str, props: dict[str, Any], *, config: dict[str, Any] | None = None, name: str = "res"
+) -> dict[str, Any] | None:
     """Run a remediate-level policy through the servicer's Remediate; the new props, or None when unchanged."""
     from google.protobuf import json_format
 
     servicer = _servicer(policy, config)
-    request = analyzer_pb2.AnalyzeRequest(type=type_, properties=to_struct(props), urn=f"urn:pulumi:dev::p::{type_}::{name}", name=name)
+    request = analyzer_pb2.AnalyzeRequest(
+        type=type_, properties=to_struct(props), urn=f"urn:pulumi:dev::p::{type_}::{name}", name=name
+    )
     response = servicer.Remediate(request, None)
     for rem in response.remediations:
         if rem.diagnostic:
@@ -113,7 +135,14 @@ def analyze_stack(policy, resources: list[dict[str, Any]], *, config: dict[str, 
         item.properties.CopyFrom(to_struct(r["props"]))
         item.options.protect = r.get("protect", False)
         if "provider" in r:
-            item.provider.CopyFrom(analyzer_pb2.AnalyzerProviderResource(type="pulumi:providers:x", properties=to_struct(r["provider"]), urn="urn:pulumi:dev::p::pulumi:providers:x::p", name="p"))
+            item.provider.CopyFrom(
+                analyzer_pb2.AnalyzerProviderResource(
+                    type="pulumi:providers:x",
+                    properties=to_struct(r["provider"]),
+                    urn="urn:pulumi:dev::p::pulumi:providers:x::p",
+                    name="p",
+                )
+            )
     return _outcome(servicer.AnalyzeStack(request, None))
 
 

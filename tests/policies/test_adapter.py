@@ -20,7 +20,8 @@ FUTURE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 PAST = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 #: The gate's parser, exactly as interfaces.md §2 states it.
 GATE_PATTERN = re.compile(
-    r"^\[suppressed\] (?P<message>.*) \(waived by (?P<owner>.+?) until (?P<expires>\d{4}-\d{2}-\d{2}): (?P<reason>.*)\)$",
+    r"^\[suppressed\] (?P<message>.*) \(waived by (?P<owner>.+?) "
+    r"until (?P<expires>\d{4}-\d{2}-\d{2}): (?P<reason>.*)\)$",
     re.DOTALL,
 )
 REASON = "Re-encryption scheduled in PLAT-123 (legacy snapshot)"
@@ -33,14 +34,23 @@ def waiver(resource: str, expires: str = FUTURE) -> dict:
 def test_a_waived_violation_is_reported_as_suppressed_at_advisory_level():
     policy = P["aws-ebs-volume-encryption-required"]
     assert policy.enforcement == "mandatory"
-    out = analyze(policy, "aws:ebs/volume:Volume", {"encrypted": False}, name="legacy-data",
-                  config={"suppressions": [waiver("legacy-*")]})
+    out = analyze(
+        policy,
+        "aws:ebs/volume:Volume",
+        {"encrypted": False},
+        name="legacy-data",
+        config={"suppressions": [waiver("legacy-*")]},
+    )
     assert out.passed, "a waived violation is not a violation"
     assert out.suppressed_levels == ["advisory"], "a waiver never blocks pulumi preview, even on a mandatory policy"
     match = GATE_PATTERN.match(out.suppressed[0])
     assert match, out.suppressed[0]
-    assert match.groupdict() == {"message": "The EBS volume is not encrypted.", "owner": "storage-team",
-                                 "expires": FUTURE, "reason": REASON}
+    assert match.groupdict() == {
+        "message": "The EBS volume is not encrypted.",
+        "owner": "storage-team",
+        "expires": FUTURE,
+        "reason": REASON,
+    }
     assert diagnostics.parse_suppressed(out.suppressed[0]) == match.groupdict()
 
 
@@ -54,11 +64,21 @@ def test_stack_policy_waivers_are_reported_too_and_only_for_the_matching_resourc
 
 
 def test_expired_and_never_waive_stay_violations_at_the_policys_level():
-    ebs = analyze(P["aws-ebs-volume-encryption-required"], "aws:ebs/volume:Volume", {"encrypted": False}, name="legacy-data",
-                  config={"suppressions": [waiver("legacy-*", PAST)]})
+    ebs = analyze(
+        P["aws-ebs-volume-encryption-required"],
+        "aws:ebs/volume:Volume",
+        {"encrypted": False},
+        name="legacy-data",
+        config={"suppressions": [waiver("legacy-*", PAST)]},
+    )
     assert ebs.levels == ["mandatory"] and not ebs.suppressed and "expired on" in ebs.violations[0]
-    pab = analyze(P["aws-s3-bucket-public-access-blocked"], "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-                  {"blockPublicAcls": False}, name="site", config={"suppressions": [waiver("site")]})
+    pab = analyze(
+        P["aws-s3-bucket-public-access-blocked"],
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        {"blockPublicAcls": False},
+        name="site",
+        config={"suppressions": [waiver("site")]},
+    )
     assert pab.levels == ["mandatory"] and not pab.suppressed and "cannot be suppressed" in pab.violations[0]
 
 
@@ -74,8 +94,13 @@ def test_without_the_wrapper_a_suppressed_finding_keeps_the_policys_level():
     original = harness._PolicyAnalyzerServicer
     harness._PolicyAnalyzerServicer = Unpatched
     try:
-        out = analyze(P["aws-ebs-volume-encryption-required"], "aws:ebs/volume:Volume", {"encrypted": False},
-                      name="legacy-data", config={"suppressions": [waiver("legacy-*")]})
+        out = analyze(
+            P["aws-ebs-volume-encryption-required"],
+            "aws:ebs/volume:Volume",
+            {"encrypted": False},
+            name="legacy-data",
+            config={"suppressions": [waiver("legacy-*")]},
+        )
     finally:
         harness._PolicyAnalyzerServicer = original
     assert out.suppressed_levels == ["mandatory"]
@@ -101,8 +126,13 @@ def test_a_malformed_resource_is_not_checked_and_the_rest_still_is():
 
 def test_violations_found_before_the_failure_are_kept():
     policy = P["kubernetes-pod-privileged-forbidden"]
-    pod = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [
-        {"name": "a", "image": "a:1", "securityContext": {"privileged": True}}, "not-a-container"]}}
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "spec": {
+            "containers": [{"name": "a", "image": "a:1", "securityContext": {"privileged": True}}, "not-a-container"]
+        },
+    }
     out = analyze(policy, "kubernetes:core/v1:Pod", pod)
     assert out.violations == ["Container a runs privileged."]
     assert out.not_checked == ["[not checked] TypeError: spec.containers[1] is a string, not an object"]
@@ -110,8 +140,11 @@ def test_violations_found_before_the_failure_are_kept():
 
 def test_a_stack_policy_that_fails_reports_not_checked_for_the_stack():
     policy = P["kubernetes-pod-inherited-token-disabled"]
-    pod = {"type": "kubernetes:core/v1:Pod", "name": "p",
-           "props": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": "oops"}}
+    pod = {
+        "type": "kubernetes:core/v1:Pod",
+        "name": "p",
+        "props": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": "oops"},
+    }
     out = analyze_stack(policy, [pod])
     assert out.not_checked == ["[not checked] TypeError: spec is a string, not an object"] and not out.violations
 

@@ -31,27 +31,64 @@ def test_policies_and_tests_read_the_same_catalogues():
 def test_the_catalogues_are_a_superset_of_the_lists_they_replace():
     # The stateful policy's set, the tenant tests' set and the tag policy's types before the merge.
     policy_stateful = {
-        "aws:kms/key:Key", "aws:s3/bucket:Bucket", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster",
-        "aws:dynamodb/table:Table", "aws:ebs/volume:Volume", "aws:backup/vault:Vault", "gcp:kms/keyRing:KeyRing",
-        "gcp:kms/cryptoKey:CryptoKey", "gcp:storage/bucket:Bucket", "gcp:sql/databaseInstance:DatabaseInstance",
-        "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:storage:StorageAccount",
-        "azure-native:compute:Disk", "azure-native:sql:Server", "azure-native:resources:ResourceGroup",
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:dynamodb/table:Table",
+        "aws:ebs/volume:Volume",
+        "aws:backup/vault:Vault",
+        "gcp:kms/keyRing:KeyRing",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:storage/bucket:Bucket",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        "azure-native:keyvault:Vault",
+        "azure-native:keyvault:Key",
+        "azure-native:storage:StorageAccount",
+        "azure-native:compute:Disk",
+        "azure-native:sql:Server",
+        "azure-native:resources:ResourceGroup",
     }
     tests_stateful = {
-        "aws:kms/key:Key", "aws:s3/bucket:Bucket", "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey",
-        "gcp:storage/bucket:Bucket", "azure-native:keyvault:Vault", "azure-native:keyvault:Key",
-        "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:resources:ResourceGroup",
+        "aws:kms/key:Key",
+        "aws:s3/bucket:Bucket",
+        "gcp:kms/keyRing:KeyRing",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:storage/bucket:Bucket",
+        "azure-native:keyvault:Vault",
+        "azure-native:keyvault:Key",
+        "azure-native:storage:StorageAccount",
+        "azure-native:storage:BlobContainer",
+        "azure-native:resources:ResourceGroup",
         "kubernetes:core/v1:Namespace",
     }
     tagged = {
-        "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:iam/role:Role", "aws:rds/instance:Instance",
-        "aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:dynamodb/table:Table", "aws:backup/vault:Vault",
-        "aws:backup/plan:Plan", "aws:ec2/vpc:Vpc", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudtrail/trail:Trail",
-        "azure-native:resources:ResourceGroup", "azure-native:keyvault:Vault", "azure-native:storage:StorageAccount",
-        "azure-native:managedidentity:UserAssignedIdentity", "azure-native:compute:Disk", "azure-native:sql:Server",
-        "azure-native:compute:VirtualMachine", "azure-native:network:VirtualNetwork",
-        "azure-native:network:NetworkSecurityGroup", "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey",
-        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:compute/instance:Instance", "gcp:compute/disk:Disk",
+        "aws:s3/bucket:Bucket",
+        "aws:kms/key:Key",
+        "aws:iam/role:Role",
+        "aws:rds/instance:Instance",
+        "aws:ec2/instance:Instance",
+        "aws:ebs/volume:Volume",
+        "aws:dynamodb/table:Table",
+        "aws:backup/vault:Vault",
+        "aws:backup/plan:Plan",
+        "aws:ec2/vpc:Vpc",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:cloudtrail/trail:Trail",
+        "azure-native:resources:ResourceGroup",
+        "azure-native:keyvault:Vault",
+        "azure-native:storage:StorageAccount",
+        "azure-native:managedidentity:UserAssignedIdentity",
+        "azure-native:compute:Disk",
+        "azure-native:sql:Server",
+        "azure-native:compute:VirtualMachine",
+        "azure-native:network:VirtualNetwork",
+        "azure-native:network:NetworkSecurityGroup",
+        "gcp:storage/bucket:Bucket",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        "gcp:compute/instance:Instance",
+        "gcp:compute/disk:Disk",
     }
     assert policy_stateful | tests_stateful <= conventions.STATEFUL_TYPES
     assert policy_stateful <= conventions.STATEFUL_CLOUD_TYPES, "the stateful policy checks at least what it did"
@@ -70,7 +107,9 @@ CATALOGUE_TOKENS = sorted(conventions.STATEFUL_TYPES | set(conventions.TAGGABLE_
 def test_catalogue_types_exist_in_the_installed_provider_sdks(token):
     directory = _sdk_dir(token)
     assert directory.is_dir(), f"{token}: no SDK module {directory.name}"
-    assert any(f"'{token}'" in f.read_text() for f in directory.glob("*.py")), f"{token} is not a resource type of the installed SDK"
+    assert any(f"'{token}'" in f.read_text() for f in directory.glob("*.py")), (
+        f"{token} is not a resource type of the installed SDK"
+    )
 
 
 def _snake(name: str) -> str:
@@ -101,8 +140,10 @@ def test_cloud_sql_labels_are_read_from_settings():
     # Cloud SQL keeps user labels in settings.userLabels; a well-labelled instance passed as untagged before.
     policy = P["stack-resource-tags-required"]
     sql = "gcp:sql/databaseInstance:DatabaseInstance"
-    labelled = {"databaseVersion": "POSTGRES_16", "settings": {"tier": "db-f1-micro",
-                                                              "userLabels": {"managed-by": "plinth", "environment": "dev"}}}
+    labelled = {
+        "databaseVersion": "POSTGRES_16",
+        "settings": {"tier": "db-f1-micro", "userLabels": {"managed-by": "plinth", "environment": "dev"}},
+    }
     assert analyze(policy, sql, labelled).passed
     bare = {"databaseVersion": "POSTGRES_16", "settings": {"tier": "db-f1-micro"}}
     assert analyze(policy, sql, bare).violations == ["Missing required tag(s): managed-by, environment."]
@@ -112,8 +153,18 @@ def test_cloud_sql_labels_are_read_from_settings():
 
 def test_newly_catalogued_stateful_types_must_be_protected():
     policy = P["stack-stateful-resource-protected"]
-    for token in ("aws:efs/fileSystem:FileSystem", "gcp:bigquery/dataset:Dataset", "azure-native:storage:BlobContainer"):
+    for token in (
+        "aws:efs/fileSystem:FileSystem",
+        "gcp:bigquery/dataset:Dataset",
+        "azure-native:storage:BlobContainer",
+    ):
         assert analyze_stack(policy, [{"type": token, "name": "d", "props": {}}]).violations, token
         assert analyze_stack(policy, [{"type": token, "name": "d", "props": {}, "protect": True}]).passed, token
-    namespace = {"type": "kubernetes:core/v1:Namespace", "name": "tenant-a", "props": {"metadata": {"name": "tenant-a"}}}
-    assert analyze_stack(policy, [namespace]).passed, "Kubernetes data is retained, not protected (packs cannot see retain)"
+    namespace = {
+        "type": "kubernetes:core/v1:Namespace",
+        "name": "tenant-a",
+        "props": {"metadata": {"name": "tenant-a"}},
+    }
+    assert analyze_stack(policy, [namespace]).passed, (
+        "Kubernetes data is retained, not protected (packs cannot see retain)"
+    )

@@ -14,8 +14,12 @@ ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEnc
 
 
 def _missing(resources, **kw):
-    return [r.name for r in companions.missing_companions(resources, subjects=[BUCKET], companions=[ENCRYPTION],
-                                                          link="bucket", **kw)]
+    return [
+        r.name
+        for r in companions.missing_companions(
+            resources, subjects=[BUCKET], companions=[ENCRYPTION], link="bucket", **kw
+        )
+    ]
 
 
 def test_a_companion_names_its_subject_by_physical_name():
@@ -23,9 +27,12 @@ def test_a_companion_names_its_subject_by_physical_name():
     logs = R(BUCKET, {"bucket": "acme-logs"}, "logs")
     enc = R(ENCRYPTION, {"bucket": "acme-data", "rules": []}, "data-enc")
     assert _missing([data, logs, enc]) == ["logs"]
-    assert _missing([data, R(ENCRYPTION, {"bucket": "data"}, "e")]) == ["data"], \
+    assert _missing([data, R(ENCRYPTION, {"bucket": "data"}, "e")]) == ["data"], (
         "with a physical name, the Pulumi name is not what the provider knows it by"
-    assert _missing([R(BUCKET, {}, "auto"), R(ENCRYPTION, {"bucket": "auto"}, "e")]) == [], "auto-named: the Pulumi name"
+    )
+    assert _missing([R(BUCKET, {}, "auto"), R(ENCRYPTION, {"bucket": "auto"}, "e")]) == [], (
+        "auto-named: the Pulumi name"
+    )
 
 
 def test_inline_configuration_and_scope():
@@ -45,10 +52,18 @@ def bucket(name: str, compliance: str | None = None, **props) -> dict:
 
 
 def logs_for(name: str, target: str = "central-logs", type_: str = "aws:s3/bucketLogging:BucketLogging") -> dict:
-    return {"type": type_, "name": f"{name}-logging", "props": {"bucket": name, "targetBucket": target, "targetPrefix": f"{name}/"}}
+    return {
+        "type": type_,
+        "name": f"{name}-logging",
+        "props": {"bucket": name, "targetBucket": target, "targetPrefix": f"{name}/"},
+    }
 
 
-TRAIL = {"type": "aws:cloudtrail/trail:Trail", "name": "trail", "props": {"s3BucketName": "audit-trail", "isMultiRegionTrail": True}}
+TRAIL = {
+    "type": "aws:cloudtrail/trail:Trail",
+    "name": "trail",
+    "props": {"s3BucketName": "audit-trail", "isMultiRegionTrail": True},
+}
 
 
 @pytest.mark.parametrize("compliance", ["hipaa", "soc2", "gdpr.soc2", "hipaa_soc2"])
@@ -73,7 +88,9 @@ def test_the_frameworks_the_policy_cites_are_the_ones_it_fires_for():
 
 def test_every_way_of_configuring_logging_counts():
     policy = meta.policy(LOGGING)
-    assert analyze_stack(policy, [bucket("a", "hipaa"), logs_for("a", type_="aws:s3/bucketLoggingV2:BucketLoggingV2")]).passed
+    assert analyze_stack(
+        policy, [bucket("a", "hipaa"), logs_for("a", type_="aws:s3/bucketLoggingV2:BucketLoggingV2")]
+    ).passed
     assert analyze_stack(policy, [bucket("a", "hipaa", logging={"targetBucket": "central-logs"})]).passed
     legacy = {**bucket("a", "hipaa"), "type": "aws:s3/bucketV2:BucketV2"}
     legacy["props"]["loggings"] = [{"targetBucket": "central-logs"}]
@@ -84,7 +101,9 @@ def test_every_way_of_configuring_logging_counts():
 def test_cloudtrail_buckets_need_logs_whoever_owns_them():
     policy = meta.policy(LOGGING)
     out = analyze_stack(policy, [TRAIL, bucket("audit-trail")])
-    assert out.violations == ["Bucket audit-trail receives CloudTrail logs (CIS AWS 3.4) but records no server access logs."]
+    assert out.violations == [
+        "Bucket audit-trail receives CloudTrail logs (CIS AWS 3.4) but records no server access logs."
+    ]
     assert analyze_stack(policy, [TRAIL, bucket("audit-trail"), logs_for("audit-trail")]).passed
 
 

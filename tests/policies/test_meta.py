@@ -122,7 +122,11 @@ def test_describe_matches_interfaces_section_1():
     tenant = doc["policies"]["stack-tenant-namespace-isolated"]
     assert tenant == {
         "kind": "stack",
-        "types": ["kubernetes:core/v1:Namespace", "kubernetes:networking.k8s.io/v1:NetworkPolicy", "kubernetes:core/v1:ResourceQuota"],
+        "types": [
+            "kubernetes:core/v1:Namespace",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+            "kubernetes:core/v1:ResourceQuota",
+        ],
         "severity": "critical",
         "frameworks": list(meta.policy("stack-tenant-namespace-isolated").frameworks),
         "neverWaive": True,
@@ -158,8 +162,15 @@ def test_checks_run_without_the_sdk_on_plain_resources():
     ],
 )
 def test_a_policy_with_bad_metadata_is_refused_at_import(changes, problem):
-    args = dict(name="aws-test-thing-forbidden", description="Things are not done.", types=["aws:ebs/volume:Volume"],
-                check=lambda props, config: (), severity="low", frameworks=[], remediation="Do not.")
+    args = dict(
+        name="aws-test-thing-forbidden",
+        description="Things are not done.",
+        types=["aws:ebs/volume:Volume"],
+        check=lambda props, config: (),
+        severity="low",
+        frameworks=[],
+        remediation="Do not.",
+    )
     with pytest.raises(ValueError, match=problem):
         meta.resource_policy(**{**args, **changes})
     with pytest.raises(KeyError, match="unknown control"):

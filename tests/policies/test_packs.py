@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
@@ -25,7 +24,9 @@ def dev_report(dev_plan):
 def test_dev_stack_passes_every_mandatory_policy(dev_report):
     assert dev_report.mandatory == [], [f"{f.policy}: {f.message}" for f in dev_report.mandatory]
     assert {p["name"] for p in dev_report.packs} == {"plinth-security", "plinth-compliance", "plinth-cost"}
-    assert {p["version"] for p in dev_report.packs} == {"0.3.0"}, "the version PulumiPolicy.yaml declares, as the CLI reports it"
+    assert {p["version"] for p in dev_report.packs} == {"0.3.0"}, (
+        "the version PulumiPolicy.yaml declares, as the CLI reports it"
+    )
     assert sum(p["policies"] for p in dev_report.packs) == len(list(all_policies()))
 
 
@@ -37,14 +38,34 @@ def test_dev_stack_values_unknown_at_preview_are_listed_not_passed(dev_report):
 
 def misconfigured_program():
     """A stack someone wrote by hand, with the classic mistakes."""
-    bucket = aws.s3.Bucket("reports", bucket="acme-reports", acl="public-read", tags={"managed-by": "plinth", "environment": "dev"})
-    aws.s3.BucketPublicAccessBlock("reports-pab", bucket="acme-reports", block_public_acls=False, block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)
-    aws.ec2.SecurityGroup("ssh", ingress=[{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}])
+    bucket = aws.s3.Bucket(
+        "reports", bucket="acme-reports", acl="public-read", tags={"managed-by": "plinth", "environment": "dev"}
+    )
+    aws.s3.BucketPublicAccessBlock(
+        "reports-pab",
+        bucket="acme-reports",
+        block_public_acls=False,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+    )
+    aws.ec2.SecurityGroup(
+        "ssh", ingress=[{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]
+    )
     aws.iam.RolePolicyAttachment("admin", role="ci", policy_arn="arn:aws:iam::aws:policy/AdministratorAccess")
     k8s.apps.v1.Deployment(
         "agent",
         metadata={"name": "agent", "namespace": "ops"},
-        spec={"selector": {"matchLabels": {"app": "agent"}}, "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"hostNetwork": True, "containers": [{"name": "agent", "image": "agent:latest", "securityContext": {"privileged": True}}]}}},
+        spec={
+            "selector": {"matchLabels": {"app": "agent"}},
+            "template": {
+                "metadata": {"labels": {"app": "agent"}},
+                "spec": {
+                    "hostNetwork": True,
+                    "containers": [{"name": "agent", "image": "agent:latest", "securityContext": {"privileged": True}}],
+                },
+            },
+        },
     )
     k8s.core.v1.Namespace("tenant-x", metadata={"name": "tenant-x", "labels": {"plinth.dev/tenant": "x"}})
     return bucket
@@ -71,14 +92,26 @@ def test_a_misconfigured_stack_fails_with_the_expected_violations():
 
 
 def test_a_stack_export_with_every_covered_misconfiguration_is_caught(tmp_path, capsys):
-    resources = [{"urn": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", "type": "pulumi:pulumi:Stack", "custom": False}]
+    resources = [
+        {"urn": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", "type": "pulumi:pulumi:Stack", "custom": False}
+    ]
     expected = {}
     for name, (type_, good, mutations, _) in sorted(CASES.items()):
         path, value = mutations[0]
         res_name = f"r-{name}"
         urn = f"urn:pulumi:prod::shop::{type_}::{res_name}"
         props = mutate(good, path, value)
-        resources.append({"urn": urn, "type": type_, "custom": True, "id": res_name, "inputs": props, "outputs": props, "protect": True})
+        resources.append(
+            {
+                "urn": urn,
+                "type": type_,
+                "custom": True,
+                "id": res_name,
+                "inputs": props,
+                "outputs": props,
+                "protect": True,
+            }
+        )
         expected[name] = urn
     state = tmp_path / "state.json"
     state.write_text(json.dumps({"version": 3, "deployment": {"manifest": {}, "resources": resources}}))
@@ -100,8 +133,14 @@ def test_pack_project_files_are_what_the_cli_reads(project_root, pack):
     # The entry point hands its pack to the adapter, which builds the PolicyPack: once, and nowhere else.
     assert f"from policies.{pack} import pack" in main and main.count("sdk.serve(pack)") == 1
     assert "sys.path.insert(0, str(Path(__file__).resolve().parents[2]))" in main, "the project root stays importable"
-    builders = {p.relative_to(project_root).as_posix() for p in (project_root / "policies").rglob("*.py") if "PolicyPack(" in p.read_text()}
-    assert builders == {"policies/sdk.py"} and (project_root / "policies" / "sdk.py").read_text().count("PolicyPack(") == 1
+    builders = {
+        p.relative_to(project_root).as_posix()
+        for p in (project_root / "policies").rglob("*.py")
+        if "PolicyPack(" in p.read_text()
+    }
+    assert (
+        builders == {"policies/sdk.py"} and (project_root / "policies" / "sdk.py").read_text().count("PolicyPack(") == 1
+    )
 
 
 def _start_pack(pack_dir, env):
@@ -109,8 +148,14 @@ def _start_pack(pack_dir, env):
     import sys
 
     # As the CLI's analyzer plugin runs a Python pack: `python -m pulumi.policy <engine> <pack dir>`, in the pack dir.
-    return subprocess.Popen([sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(pack_dir)], cwd=pack_dir,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(pack_dir)],
+        cwd=pack_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.parametrize("pack", ["security", "compliance", "cost"])
@@ -164,11 +209,21 @@ def test_one_malformed_resource_leaves_the_rest_of_the_report_standing():
     # a hand-edited or foreign preview JSON does not) yields "[not checked]" findings for that resource,
     # and the other resources' findings are still reported.
     def program():
-        aws.ebs.Volume("plain", availability_zone="eu-west-1a", size=10, encrypted=False,
-                       tags={"managed-by": "plinth", "environment": "dev"})
-        k8s.apps.v1.Deployment("broken", metadata={"name": "broken", "namespace": "ops"},
-                               spec={"selector": {"matchLabels": {"app": "b"}},
-                                     "template": {"metadata": {"labels": {"app": "b"}}, "spec": {"containers": []}}})
+        aws.ebs.Volume(
+            "plain",
+            availability_zone="eu-west-1a",
+            size=10,
+            encrypted=False,
+            tags={"managed-by": "plinth", "environment": "dev"},
+        )
+        k8s.apps.v1.Deployment(
+            "broken",
+            metadata={"name": "broken", "namespace": "ops"},
+            spec={
+                "selector": {"matchLabels": {"app": "b"}},
+                "template": {"metadata": {"labels": {"app": "b"}}, "spec": {"containers": []}},
+            },
+        )
 
     plan = engine.run(program, stack="dev", preview=True).to_json()
     for step in plan["steps"]:
@@ -176,7 +231,10 @@ def test_one_malformed_resource_leaves_the_rest_of_the_report_standing():
             step["newState"]["inputs"]["spec"]["template"]["spec"] = [{"name": "b"}]
     report = gate.run_gate(plan, list(gate.DEFAULT_PACKS), stack="dev")
     broken = [f for f in report.findings if f.urn.endswith("::broken")]
-    assert broken and all(f.message.split("\n")[-1].startswith("[not checked] TypeError: spec.template.spec is a list")
-                          for f in broken), [f.message for f in broken]
+    assert broken and all(
+        f.message.split("\n")[-1].startswith("[not checked] TypeError: spec.template.spec is a list") for f in broken
+    ), [f.message for f in broken]
     assert {f.policy for f in broken} >= {"kubernetes-pod-privileged-forbidden", "kubernetes-pod-runasnonroot-required"}
-    assert ("aws-ebs-volume-encryption-required", "plain") in {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in report.mandatory}
+    assert ("aws-ebs-volume-encryption-required", "plain") in {
+        (f.policy, f.urn.rsplit("::", 1)[-1]) for f in report.mandatory
+    }

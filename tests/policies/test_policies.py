@@ -59,7 +59,9 @@ def test_failing_case(name, index):
     path, value = mutations[index]
     outcome = analyze(POLICIES[name], type_, mutate(good, path, value))
     assert outcome.violations, f"{name} accepted {path}={value!r}"
-    assert set(outcome.levels) == {POLICIES[name].enforcement if POLICIES[name].enforcement != "remediate" else "mandatory"}
+    assert set(outcome.levels) == {
+        POLICIES[name].enforcement if POLICIES[name].enforcement != "remediate" else "mandatory"
+    }
 
 
 @pytest.mark.parametrize("name", RESOURCE_POLICIES)

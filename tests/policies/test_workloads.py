@@ -53,7 +53,9 @@ def _tokens(text: str) -> set[str]:
 def test_workload_types_are_every_api_version_the_sdk_knows():
     types = set(_workloads.TYPES)
     assert set(LEGACY) <= types, sorted(set(LEGACY) - types)
-    assert types - set(_workloads.CUSTOM_WORKLOAD_TYPES) == _sdk_kinds_on_disk(), "derived from the SDK, nothing by hand"
+    assert types - set(_workloads.CUSTOM_WORKLOAD_TYPES) == _sdk_kinds_on_disk(), (
+        "derived from the SDK, nothing by hand"
+    )
     assert "kubernetes:argoproj.io/v1alpha1:Rollout" in types
     assert not [t for t in types if t.endswith(("Patch", "List"))], "patches and lists carry no complete pod"
     assert _workloads.TYPES == tuple(sorted(types))
@@ -63,8 +65,11 @@ def _workload(token: str, pod_spec: dict) -> dict:
     """A workload of ``token``'s kind and API version with ``pod_spec`` where that kind keeps it."""
     group_version, kind = token.split(":", 1)[1].split(":")
     api_version = group_version.removeprefix("core/")
-    obj: dict = {"apiVersion": api_version, "kind": kind, "metadata": {"name": "w", "namespace": "tenant-acme",
-                                                                       "labels": {"plinth.dev/tier": "premium"}}}
+    obj: dict = {
+        "apiVersion": api_version,
+        "kind": kind,
+        "metadata": {"name": "w", "namespace": "tenant-acme", "labels": {"plinth.dev/tier": "premium"}},
+    }
     path = props.POD_TEMPLATE_PATHS[kind]
     target = obj
     for part in path:
@@ -77,23 +82,37 @@ def _workload(token: str, pod_spec: dict) -> dict:
 @pytest.mark.parametrize("name", WORKLOAD_POLICIES)
 def test_every_workload_policy_checks_legacy_api_versions(name, token):
     type_, good, mutations, _ = CASES[name]
-    pod_spec = good["spec"]["template"]["spec"] if good["kind"] == "Deployment" else \
-        good["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    pod_spec = (
+        good["spec"]["template"]["spec"]
+        if good["kind"] == "Deployment"
+        else good["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    )
     base = _workload(token, pod_spec)
     assert analyze(P[name], token, base).passed, f"{name}: the good pod passes as {token}"
     path, value = mutations[0]
     template_path = props.pod_spec_path(base)
     case_prefix = "spec.template.spec" if good["kind"] == "Deployment" else "spec.jobTemplate.spec.template.spec"
-    bad = mutate(base, template_path + path[len(case_prefix):], value)
+    bad = mutate(base, template_path + path[len(case_prefix) :], value)
     assert analyze(P[name], token, bad).violations, f"{name} let {path}={value!r} through as {token}"
 
 
 def test_the_container_iterator_sees_every_container_with_its_path():
-    pod = {"kind": "CronJob", "spec": {"jobTemplate": {"spec": {"template": {"spec": {
-        "initContainers": [{"name": "migrate"}],
-        "containers": [{"name": "app"}, {"name": "sidecar"}],
-        "ephemeralContainers": [{"name": "debug"}],
-    }}}}}}
+    pod = {
+        "kind": "CronJob",
+        "spec": {
+            "jobTemplate": {
+                "spec": {
+                    "template": {
+                        "spec": {
+                            "initContainers": [{"name": "migrate"}],
+                            "containers": [{"name": "app"}, {"name": "sidecar"}],
+                            "ephemeralContainers": [{"name": "debug"}],
+                        }
+                    }
+                }
+            }
+        },
+    }
     found = [(c.field, c.name, c.path, c.label) for c in props.pod_containers(pod)]
     prefix = "spec.jobTemplate.spec.template.spec"
     assert found == [
@@ -108,22 +127,30 @@ def test_the_container_iterator_sees_every_container_with_its_path():
         list(props.pod_containers({"kind": "Pod", "spec": {"containers": ["nginx"]}}))
 
 
-POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "namespace": "tenant-acme"},
-       "spec": {"automountServiceAccountToken": False, "containers": [SECURE_CONTAINER]}}
+POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "p", "namespace": "tenant-acme"},
+    "spec": {"automountServiceAccountToken": False, "containers": [SECURE_CONTAINER]},
+}
 
 
 def test_init_and_ephemeral_containers_are_checked_where_the_api_allows():
-    init = mutate(POD, "spec.initContainers", [{**SECURE_CONTAINER, "name": "setup", "securityContext": {"privileged": True}}])
+    init = mutate(
+        POD, "spec.initContainers", [{**SECURE_CONTAINER, "name": "setup", "securityContext": {"privileged": True}}]
+    )
     out = analyze(P["kubernetes-pod-privileged-forbidden"], "kubernetes:core/v1:Pod", init)
     assert out.violations == ["Init container setup runs privileged."]
     debug = {"name": "debug", "image": "busybox:1.36", "securityContext": SECURE_CONTAINER["securityContext"]}
     ephemeral = mutate(POD, "spec.ephemeralContainers", [debug])
-    assert analyze(P["kubernetes-pod-resourcelimits-required"], "kubernetes:core/v1:Pod", ephemeral).passed, \
+    assert analyze(P["kubernetes-pod-resourcelimits-required"], "kubernetes:core/v1:Pod", ephemeral).passed, (
         "ephemeral containers cannot have resources, so no limit is asked of them"
+    )
     assert analyze(P["kubernetes-pod-readonlyrootfs-required"], "kubernetes:core/v1:Pod", ephemeral).passed
     root = mutate(ephemeral, "spec.ephemeralContainers.0.securityContext", {"runAsUser": 0.0})
     assert analyze(P["kubernetes-pod-runasnonroot-required"], "kubernetes:core/v1:Pod", root).violations == [
-        "Ephemeral container debug runs as root (runAsUser: 0)."]
+        "Ephemeral container debug runs as root (runAsUser: 0)."
+    ]
 
 
 SC = "spec.containers.0.securityContext"
@@ -132,18 +159,30 @@ SC = "spec.containers.0.securityContext"
 @pytest.mark.parametrize(
     ("pod_level", "container_level", "message"),
     [
-        ({}, {"runAsUser": 1000.0, "runAsNonRoot": None},
-         "Container app runs as UID 1000 but does not set runAsNonRoot: true, which the restricted Pod Security "
-         "Standard requires so that the kubelet refuses a root user."),
-        ({"runAsUser": 1000.0}, {"runAsUser": None, "runAsNonRoot": False},
-         "Container app runs as UID 1000 but sets runAsNonRoot: false, which the restricted Pod Security "
-         "Standard requires so that the kubelet refuses a root user."),
-        ({}, {"runAsUser": None, "runAsNonRoot": None},
-         "Container app may run as root: it does not set runAsNonRoot: true and sets no runAsUser, "
-         "so the image's user decides."),
+        (
+            {},
+            {"runAsUser": 1000.0, "runAsNonRoot": None},
+            "Container app runs as UID 1000 but does not set runAsNonRoot: true, which the restricted Pod Security "
+            "Standard requires so that the kubelet refuses a root user.",
+        ),
+        (
+            {"runAsUser": 1000.0},
+            {"runAsUser": None, "runAsNonRoot": False},
+            "Container app runs as UID 1000 but sets runAsNonRoot: false, which the restricted Pod Security "
+            "Standard requires so that the kubelet refuses a root user.",
+        ),
+        (
+            {},
+            {"runAsUser": None, "runAsNonRoot": None},
+            "Container app may run as root: it does not set runAsNonRoot: true and sets no runAsUser, "
+            "so the image's user decides.",
+        ),
         ({}, {"runAsUser": 0.0, "runAsNonRoot": None}, "Container app runs as root (runAsUser: 0)."),
-        ({"runAsNonRoot": True}, {"runAsUser": 0.0, "runAsNonRoot": None},
-         "Container app sets runAsNonRoot: true with runAsUser: 0, so the kubelet refuses to start it."),
+        (
+            {"runAsNonRoot": True},
+            {"runAsUser": 0.0, "runAsNonRoot": None},
+            "Container app sets runAsNonRoot: true with runAsUser: 0, so the kubelet refuses to start it.",
+        ),
     ],
 )
 def test_run_as_non_root_messages_say_what_is_wrong(pod_level, container_level, message):
@@ -168,12 +207,21 @@ def test_run_as_non_root_at_pod_level_covers_every_container():
 # --- Item 13: pods that inherit a token from a service account the stack does not define ------------
 
 INHERITED = "kubernetes-pod-inherited-token-disabled"
-SA = {"type": "kubernetes:core/v1:ServiceAccount", "name": "workload-sa",
-      "props": {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": False,
-                "metadata": {"name": "workload", "namespace": "tenant-acme"}}}
+SA = {
+    "type": "kubernetes:core/v1:ServiceAccount",
+    "name": "workload-sa",
+    "props": {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "automountServiceAccountToken": False,
+        "metadata": {"name": "workload", "namespace": "tenant-acme"},
+    },
+}
 
 
-def _pod_resource(spec_changes: dict, token: str = "kubernetes:apps/v1:Deployment", namespace: str | None = "tenant-acme"):
+def _pod_resource(
+    spec_changes: dict, token: str = "kubernetes:apps/v1:Deployment", namespace: str | None = "tenant-acme"
+):
     pod_spec = {"containers": [SECURE_CONTAINER], **spec_changes}
     obj = _workload(token, {k: v for k, v in pod_spec.items() if v is not None})
     if namespace is None:
@@ -187,11 +235,18 @@ def test_pods_of_defined_service_accounts_or_that_opt_out_pass():
     policy = P[INHERITED]
     assert analyze_stack(policy, [SA, _pod_resource({"serviceAccountName": "workload"})]).passed
     assert analyze_stack(policy, [_pod_resource({"automountServiceAccountToken": False})]).passed
-    patch = {"type": "kubernetes:core/v1:ServiceAccountPatch", "name": "default-sa",
-             "props": {"automountServiceAccountToken": False, "metadata": {"name": "default", "namespace": "tenant-acme"}}}
-    assert analyze_stack(policy, [patch, _pod_resource({})]).passed, "the stack turned the default account's automount off"
+    patch = {
+        "type": "kubernetes:core/v1:ServiceAccountPatch",
+        "name": "default-sa",
+        "props": {"automountServiceAccountToken": False, "metadata": {"name": "default", "namespace": "tenant-acme"}},
+    }
+    assert analyze_stack(policy, [patch, _pod_resource({})]).passed, (
+        "the stack turned the default account's automount off"
+    )
     opted_in = _pod_resource({"automountServiceAccountToken": True})
-    assert analyze_stack(policy, [opted_in]).passed, "explicit true is kubernetes-pod-token-automount-disabled's finding"
+    assert analyze_stack(policy, [opted_in]).passed, (
+        "explicit true is kubernetes-pod-token-automount-disabled's finding"
+    )
 
 
 def test_pods_inheriting_a_token_from_an_account_outside_the_stack_are_flagged():
@@ -200,21 +255,34 @@ def test_pods_inheriting_a_token_from_an_account_outside_the_stack_are_flagged()
     assert default.violations == [
         "Deployment w runs its pods as the namespace's default service account in tenant-acme, which this stack "
         "does not define, and does not set automountServiceAccountToken: false, so Kubernetes mounts that account's "
-        "API token."]
+        "API token."
+    ]
     assert default.levels == ["advisory"] and default.urns == ["urn:pulumi:dev::p::kubernetes:apps/v1:Deployment::app"]
     foreign = analyze_stack(policy, [SA, _pod_resource({"serviceAccountName": "ci-bot"})])
     assert "service account ci-bot in tenant-acme" in foreign.violations[0]
-    elsewhere = analyze_stack(policy, [SA, _pod_resource({"serviceAccountName": "workload"}, namespace="tenant-globex")])
+    elsewhere = analyze_stack(
+        policy, [SA, _pod_resource({"serviceAccountName": "workload"}, namespace="tenant-globex")]
+    )
     assert elsewhere.violations, "a service account of the same name in another namespace is another account"
     no_ns = analyze_stack(policy, [_pod_resource({}, namespace=None)])
     assert "in default," in no_ns.violations[0]
-    patch_on = {"type": "kubernetes:core/v1:ServiceAccountPatch", "name": "default-sa",
-                "props": {"metadata": {"name": "default", "namespace": "tenant-acme"}, "imagePullSecrets": []}}
+    patch_on = {
+        "type": "kubernetes:core/v1:ServiceAccountPatch",
+        "name": "default-sa",
+        "props": {"metadata": {"name": "default", "namespace": "tenant-acme"}, "imagePullSecrets": []},
+    }
     assert analyze_stack(policy, [patch_on, _pod_resource({})]).violations, "a patch that leaves automount on"
 
 
-@pytest.mark.parametrize("token", ["kubernetes:core/v1:Pod", "kubernetes:batch/v1beta1:CronJob",
-                                   "kubernetes:core/v1:ReplicationController", "kubernetes:argoproj.io/v1alpha1:Rollout"])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "kubernetes:core/v1:Pod",
+        "kubernetes:batch/v1beta1:CronJob",
+        "kubernetes:core/v1:ReplicationController",
+        "kubernetes:argoproj.io/v1alpha1:Rollout",
+    ],
+)
 def test_inherited_tokens_are_found_in_every_workload_kind(token):
     assert analyze_stack(P[INHERITED], [_pod_resource({}, token)]).violations
 
