@@ -6,10 +6,13 @@ import copy
 import json
 from typing import Any
 
+from components import conventions
 from components.config import parse
-from components.conventions import STATEFUL_TYPES as STATEFUL  # hold tenant data: never deleted unless the spec says so
 from components.platform import Platform
 from scripts import engine
+
+#: Types that hold tenant data or guard it; never deleted unless the spec says so (the one catalogue).
+STATEFUL = conventions.STATEFUL_TYPES
 
 #: A stack with a cluster and all three clouds; tests add tenants to it.
 BASE_STACK: dict[str, Any] = {
