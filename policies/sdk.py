@@ -73,11 +73,17 @@ def _guard(report_violation: Report, urn: str | None = None) -> Iterator[None]:
 
 
 def _reporter(policy: meta.Policy, config: dict[str, Any], report_violation: Report) -> Callable[[str, str, str], None]:
+    """Report one message of the check, after the suppressions in ``config`` had their say.
+
+    Resource policies report without a URN (the diagnostic is about the resource analysed, as the
+    SDK expects); stack policies name the resource a message is about.
+    """
     waivers = suppressions.parse(config.get("suppressions"))
+    attach_urn = policy.kind == "stack"
 
     def report(message: str, urn: str, name: str) -> None:
         text, _waived = suppressions.outcome(str(message), urn, name, waivers, never_waive=policy.never_waive)
-        report_violation(text, urn or None)
+        report_violation(text, (urn or None) if attach_urn else None)
 
     return report
 
