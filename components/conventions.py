@@ -239,3 +239,72 @@ from components.clouds import is_eu_region  # noqa: E402,F401
 
 CLOUDS: tuple[str, ...] = tuple(_CLOUDS)
 REGION_PATTERNS: dict[str, str] = {name: c.region_pattern for name, c in _CLOUDS.items()}
+
+
+# --- Resource-type catalogues --------------------------------------------------------------
+# Pulumi type tokens that policies, components and tests classify resources by. Every token is
+# checked against the installed provider SDKs (tests/policies/test_catalogues.py).
+
+#: Cloud resources whose deletion loses data or the keys to it: stores (buckets, databases,
+#: disks, file systems, secrets) and the keys and containers (resource groups) around them.
+#: Plinth protects and retains them unless a tenant allows ``dataDeletion: delete``, and the
+#: stateful-resource policy requires ``protect`` on them (the only option packs can see).
+STATEFUL_CLOUD_TYPES: frozenset[str] = frozenset(
+    {
+        "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:kms/key:Key",
+        "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:docdb/cluster:Cluster",
+        "aws:redshift/cluster:Cluster", "aws:dynamodb/table:Table", "aws:opensearch/domain:Domain",
+        "aws:ebs/volume:Volume", "aws:efs/fileSystem:FileSystem", "aws:backup/vault:Vault",
+        "aws:secretsmanager/secret:Secret",
+        "gcp:storage/bucket:Bucket", "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:spanner/instance:Instance", "gcp:bigquery/dataset:Dataset",
+        "gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk", "gcp:filestore/instance:Instance",
+        "gcp:secretmanager/secret:Secret",
+        "azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer",
+        "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:keyvault:Secret",
+        "azure-native:sql:Server", "azure-native:sql:Database", "azure-native:dbforpostgresql:Server",
+        "azure-native:dbformysql:Server", "azure-native:cosmosdb:DatabaseAccount", "azure-native:compute:Disk",
+    }
+)
+#: Kubernetes objects whose deletion deletes data with them: a namespace takes its volumes and
+#: secrets, a claim its volume. Plinth retains them on delete (``retainOnDelete``, which policy
+#: packs cannot see), so the stateful-resource policy does not ask for ``protect`` on them.
+STATEFUL_KUBERNETES_TYPES: frozenset[str] = frozenset(
+    {"kubernetes:core/v1:Namespace", "kubernetes:core/v1:PersistentVolumeClaim"}
+)
+#: Every type that holds data: retained on delete unless the tenant allows deleting its data.
+STATEFUL_TYPES: frozenset[str] = STATEFUL_CLOUD_TYPES | STATEFUL_KUBERNETES_TYPES
+
+#: Taggable cloud resources and where their tags (AWS, Azure) or labels (GCP) live in the
+#: resource's properties; the required-tags policy checks exactly these types. Stateful types
+#: that take tags are all here; a few kinds take none (a GCP key ring, an Azure blob container).
+TAGGABLE_TYPES: dict[str, str] = {
+    **{
+        token: "tags"
+        for token in (
+            "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:kms/key:Key", "aws:iam/role:Role",
+            "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:docdb/cluster:Cluster",
+            "aws:redshift/cluster:Cluster", "aws:dynamodb/table:Table", "aws:opensearch/domain:Domain",
+            "aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:efs/fileSystem:FileSystem",
+            "aws:backup/vault:Vault", "aws:backup/plan:Plan", "aws:secretsmanager/secret:Secret",
+            "aws:ec2/vpc:Vpc", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudtrail/trail:Trail",
+            "azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount",
+            "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:keyvault:Secret",
+            "azure-native:managedidentity:UserAssignedIdentity", "azure-native:compute:Disk",
+            "azure-native:compute:VirtualMachine", "azure-native:sql:Server", "azure-native:sql:Database",
+            "azure-native:dbforpostgresql:Server", "azure-native:dbformysql:Server",
+            "azure-native:cosmosdb:DatabaseAccount", "azure-native:network:VirtualNetwork",
+            "azure-native:network:NetworkSecurityGroup",
+        )
+    },
+    **{
+        token: "labels"
+        for token in (
+            "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey", "gcp:spanner/instance:Instance",
+            "gcp:bigquery/dataset:Dataset", "gcp:compute/instance:Instance", "gcp:compute/disk:Disk",
+            "gcp:compute/regionDisk:RegionDisk", "gcp:filestore/instance:Instance", "gcp:secretmanager/secret:Secret",
+        )
+    },
+    # Cloud SQL keeps its labels inside the instance settings.
+    "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
+}

@@ -84,8 +84,8 @@ def install() -> bool:
         sdk.json_format = _JsonFormat(sdk.json_format)
         sdk.deserialize_properties = _memo_by_identity("deserialized", sdk.deserialize_properties)
         sdk.unknown_checking_proxy = _memo_by_identity("proxy", sdk.unknown_checking_proxy)
-        servicer.Analyze = _per_call(servicer.Analyze)
-        servicer.AnalyzeStack = _per_call(servicer.AnalyzeStack)
+        setattr(servicer, "Analyze", _per_call(servicer.Analyze))
+        setattr(servicer, "AnalyzeStack", _per_call(servicer.AnalyzeStack))
     except (ImportError, AttributeError):
         return False
     _installed = True

@@ -1,10 +1,11 @@
-"""Small pure readers shared by policies: nested props, IAM documents, ports, pod specs, tags."""
+"""Small pure readers shared by policies: nested props, IAM documents, ports, pod specs and containers, tags."""
 
 from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from components import conventions
@@ -61,8 +62,8 @@ def port_ranges_overlap(low: float, high: float, ports: Iterable[int] = ADMIN_PO
     return [p for p in ports if low <= p <= high]
 
 
-def parse_port_spec(spec: Any) -> tuple[int, int] | None:
-    """"22", "20-30", "*" -> (low, high)."""
+def parse_port_spec(spec: Any) -> tuple[int, int]:
+    """ "22", "20-30", "*" -> (low, high)."""
     text = str(spec).strip()
     if text in ("*", ""):
         return (0, 65535)
@@ -81,38 +82,124 @@ def is_world(cidr: Any) -> bool:
         return False
 
 
-WORKLOAD_KINDS = {
-    "kubernetes:core/v1:Pod": (),
-    "kubernetes:apps/v1:Deployment": ("spec", "template"),
-    "kubernetes:apps/v1:StatefulSet": ("spec", "template"),
-    "kubernetes:apps/v1:DaemonSet": ("spec", "template"),
-    "kubernetes:apps/v1:ReplicaSet": ("spec", "template"),
-    "kubernetes:batch/v1:Job": ("spec", "template"),
-    "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template"),
-    "kubernetes:argoproj.io/v1alpha1:Rollout": ("spec", "template"),
+#: Where each workload kind keeps its pod template (``()``: the object is the pod itself). Matched
+#: by ``kind``, so every API version of a kind reads the same (policies/kubernetes/_workloads.py
+#: lists the type tokens). Argo Rollouts keep their template where a Deployment does.
+POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
+    "Pod": (),
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "Rollout": ("spec", "template"),
 }
-_PATH_BY_KIND = {token.rsplit(":", 1)[1]: path for token, path in WORKLOAD_KINDS.items()}
+
+
+def json_type(value: Any) -> str:
+    """The JSON name of a value's type, for messages (the SDK's list proxy is a list)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, Sequence):
+        return "list"
+    return type(value).__name__
+
+
+def _object_at(value: Any, path: tuple[str, ...], where: str) -> Any:
+    """The mapping at ``path`` (None when absent); TypeError naming the path when it is not an object."""
+    for i, part in enumerate(path):
+        value = value.get(part)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            at = ".".join((where, *path[: i + 1]) if where else path[: i + 1])
+            raise TypeError(f"{at} is a {json_type(value)}, not an object")
+    return value
+
+
+def pod_spec_path(props: Any) -> str | None:
+    """Dotted path of the pod spec in a workload's props (``spec.template.spec``), None for other kinds."""
+    path = POD_TEMPLATE_PATHS.get(props.get("kind"))
+    if path is None:
+        return None
+    return ".".join((*path, "spec"))
 
 
 def pod_template(props: Any) -> tuple[Any, Any]:
-    """(pod metadata, pod spec) of any workload kind (by its ``kind``); spec is None when absent."""
-    path = _PATH_BY_KIND.get(props.get("kind"))
+    """(pod metadata, pod spec) of any workload kind (by its ``kind``); spec is None when absent.
+
+    A template or spec that is present but not an object raises TypeError naming its path, so the
+    pack reports the resource as not checked instead of passing it.
+    """
+    path = POD_TEMPLATE_PATHS.get(props.get("kind"))
     if path is None:
         return {}, None
-    if not path:
-        return (props.get("metadata") or {}), props.get("spec")
-    value = props
-    for part in path:
-        value = value.get(part) if isinstance(value, Mapping) else None
-    if not isinstance(value, Mapping):
+    template = _object_at(props, path, "") if path else props
+    if template is None:
         return {}, None
-    return (value.get("metadata") or {}), value.get("spec")
+    metadata = template.get("metadata")
+    spec = _object_at(template, ("spec",), ".".join(path))
+    return (metadata if isinstance(metadata, Mapping) else {}), spec
 
 
-def containers(spec: Any) -> list[Any]:
-    if not isinstance(spec, Mapping):
-        return []
-    return as_list(spec.get("containers")) + as_list(spec.get("initContainers")) + as_list(spec.get("ephemeralContainers"))
+#: The container lists of a pod spec, with the words a message uses for each.
+CONTAINER_FIELDS = (
+    ("containers", "Container"),
+    ("initContainers", "Init container"),
+    ("ephemeralContainers", "Ephemeral container"),
+)
+
+
+@dataclass(frozen=True)
+class PodContainer:
+    """One container of a pod spec: which list it is in, where, and its spec."""
+
+    field: str  # containers | initContainers | ephemeralContainers
+    index: int
+    path: str  # e.g. spec.template.spec.initContainers[0]
+    spec: Any
+
+    @property
+    def name(self) -> str:
+        return str(self.spec.get("name") or f"#{self.index}")
+
+    @property
+    def label(self) -> str:
+        """``Container app``, ``Init container setup``, ``Ephemeral container debugger``."""
+        return f"{dict(CONTAINER_FIELDS)[self.field]} {self.name}"
+
+    @property
+    def ephemeral(self) -> bool:
+        """Ephemeral (debug) containers: the API forbids resources, ports and probes on them."""
+        return self.field == "ephemeralContainers"
+
+
+def containers_of(spec: Any, prefix: str = "spec") -> Iterator[PodContainer]:
+    """Every container of the pod spec ``spec`` (found at dotted path ``prefix``), init and ephemeral ones included."""
+    if spec is None:
+        return
+    for field_name, _ in CONTAINER_FIELDS:
+        for index, container in enumerate(as_list(spec.get(field_name))):
+            path = f"{prefix}.{field_name}[{index}]"
+            if not isinstance(container, Mapping):
+                raise TypeError(f"{path} is a {json_type(container)}, not an object")
+            yield PodContainer(field_name, index, path, container)
+
+
+def pod_containers(props: Any) -> Iterator[PodContainer]:
+    """Every container of a workload's pod template (Pod, Deployment, CronJob, Rollout, ...)."""
+    _meta, spec = pod_template(props)
+    path = pod_spec_path(props)
+    if spec is not None and path is not None:
+        yield from containers_of(spec, path)
 
 
 def tags_of(props: Any) -> dict[str, str]:

@@ -1,1 +1,1 @@
-"""Policies, one per module; see policies/base.py."""
+"""Policies, one per module named after the policy (see policies/meta.py); packs list them in pack.py."""

@@ -1,9 +1,19 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, compliance_of, get
 
 CONFIG = {
-    "minimumDays": {"type": "integer", "minimum": 1, "default": 35, "description": "Retention floor of every backup rule."},
-    "hipaaMinimumDays": {"type": "integer", "minimum": 1, "default": 2190, "description": "Floor for HIPAA tenants (six years)."},
+    "minimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 35,
+        "description": "Retention floor of every backup rule.",
+    },
+    "hipaaMinimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 2190,
+        "description": "Floor for HIPAA tenants (six years).",
+    },
 }
 
 
@@ -18,7 +28,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-backup-plan-retention-minimum",
     description="AWS Backup rules keep recovery points at least as long as the tenant's frameworks require.",
-    pack="compliance",
     types=["aws:backup/plan:Plan"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -11,7 +11,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-cloudtrail-trail-validated",
     description="CloudTrail trails cover every region and validate their log files.",
-    pack="compliance",
     types=["aws:cloudtrail/trail:Trail"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -10,7 +10,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-dynamodb-table-encryption-required",
     description="DynamoDB tables encrypt data with a KMS key the account controls.",
-    pack="security",
     types=["aws:dynamodb/table:Table"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ebs-volume-encryption-required",
     description="EBS volumes are encrypted at rest.",
-    pack="security",
     types=["aws:ebs/volume:Volume"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -10,7 +10,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-instance-imdsv2-required",
     description="EC2 instances and launch templates only allow IMDSv2.",
-    pack="security",
     types=["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
     check=check,
     severity="high",

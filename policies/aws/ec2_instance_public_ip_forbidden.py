@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-instance-public-ip-forbidden",
     description="EC2 instances have no public IP address.",
-    pack="security",
     types=["aws:ec2/instance:Instance"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import tier_of
 
 CONFIG = {
@@ -29,7 +29,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-instance-type-allowed",
     description="EC2 instance types stay within the families allowed for the tenant's tier.",
-    pack="cost",
     types=["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate"],
     check=check,
     severity="medium",

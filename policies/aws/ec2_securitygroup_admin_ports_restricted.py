@@ -1,6 +1,5 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, is_world, port_ranges_overlap
-
 
 ALL_PROTOCOLS = ("-1", "all")
 ICMP = ("icmp", "icmpv6", "1", "58")
@@ -38,8 +37,11 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-securitygroup-admin-ports-restricted",
     description="Security groups never open administration or database ports to the internet.",
-    pack="security",
-    types=["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"],
+    types=[
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+    ],
     check=check,
     severity="critical",
     frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:aws-5.2"],

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, policy_document, statements
 
 READ_ONLY = ("Get", "List", "Describe")
@@ -20,8 +20,12 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-iam-policy-wildcard-forbidden",
     description="IAM policies grant no wildcard actions and no write actions on every resource.",
-    pack="security",
-    types=["aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"],
+    types=[
+        "aws:iam/policy:Policy",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:iam/userPolicy:UserPolicy",
+        "aws:iam/groupPolicy:GroupPolicy",
+    ],
     check=check,
     severity="high",
     frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)", "cis:aws-1.16"],

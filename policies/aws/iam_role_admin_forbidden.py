@@ -1,6 +1,10 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
-ADMIN = ("arn:aws:iam::aws:policy/AdministratorAccess", "arn:aws:iam::aws:policy/PowerUserAccess", "arn:aws:iam::aws:policy/IAMFullAccess")
+ADMIN = (
+    "arn:aws:iam::aws:policy/AdministratorAccess",
+    "arn:aws:iam::aws:policy/PowerUserAccess",
+    "arn:aws:iam::aws:policy/IAMFullAccess",
+)
 
 
 def check(props, config):
@@ -13,8 +17,11 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-iam-role-admin-forbidden",
     description="Roles never receive administrator-level managed policies.",
-    pack="security",
-    types=["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/role:Role", "aws:iam/policyAttachment:PolicyAttachment"],
+    types=[
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "aws:iam/role:Role",
+        "aws:iam/policyAttachment:PolicyAttachment",
+    ],
     check=check,
     severity="critical",
     frameworks=["soc2:CC6.3", "hipaa:164.308(a)(3)(i)", "cis:aws-1.16"],

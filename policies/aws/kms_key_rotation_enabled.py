@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -10,7 +10,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-kms-key-rotation-enabled",
     description="Symmetric KMS keys rotate automatically.",
-    pack="security",
     types=["aws:kms/key:Key"],
     check=check,
     severity="high",

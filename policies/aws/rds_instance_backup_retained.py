@@ -1,9 +1,19 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import compliance_of
 
 CONFIG = {
-    "minimumDays": {"type": "integer", "minimum": 1, "default": 7, "description": "Backup retention floor for every database."},
-    "hipaaMinimumDays": {"type": "integer", "minimum": 1, "default": 30, "description": "Floor for databases of HIPAA tenants."},
+    "minimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 7,
+        "description": "Backup retention floor for every database.",
+    },
+    "hipaaMinimumDays": {
+        "type": "integer",
+        "minimum": 1,
+        "default": 30,
+        "description": "Floor for databases of HIPAA tenants.",
+    },
 }
 
 
@@ -17,7 +27,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-rds-instance-backup-retained",
     description="RDS instances keep automated backups for the retention floor of their frameworks.",
-    pack="compliance",
     types=["aws:rds/instance:Instance"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,11 +9,13 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-rds-instance-encryption-required",
     description="RDS instances encrypt their storage at rest.",
-    pack="security",
     types=["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     check=check,
     severity="high",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:aws-2.3.1"],
-    remediation="Set storageEncrypted: true with a customer-managed kmsKeyId (requires a new instance from an encrypted snapshot).",
+    remediation=(
+        "Set storageEncrypted: true with a customer-managed kmsKeyId (requires a new instance from an "
+        "encrypted snapshot)."
+    ),
     enforcement="mandatory",
 )

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-rds-instance-public-forbidden",
     description="RDS instances are never reachable from the internet.",
-    pack="security",
     types=["aws:rds/instance:Instance"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, get
 
 
@@ -15,11 +15,13 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucket-encryption-required",
     description="S3 buckets encrypt objects at rest with SSE-KMS by default.",
-    pack="security",
     types=["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
     check=check,
     severity="high",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:aws-2.1.1"],
-    remediation="Set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to aws:kms with kmsMasterKeyId of a customer-managed key.",
+    remediation=(
+        "Set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to aws:kms with kmsMasterKeyId of a "
+        "customer-managed key."
+    ),
     enforcement="mandatory",
 )

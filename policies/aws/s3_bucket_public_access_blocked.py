@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
@@ -12,7 +12,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucket-public-access-blocked",
     description="S3 public access blocks turn on all four protections.",
-    pack="security",
     types=["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -11,7 +11,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucket-versioning-enabled",
     description="S3 buckets keep object versions so data can be recovered.",
-    pack="compliance",
     types=["aws:s3/bucketVersioning:BucketVersioning"],
     check=check,
     severity="medium",

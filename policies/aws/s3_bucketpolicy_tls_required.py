@@ -1,10 +1,13 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get, policy_document, statements
 
 
 def denies_insecure_transport(doc) -> bool:
     for st in statements(doc):
-        if st.get("Effect") == "Deny" and str(get(st, "Condition.Bool", {}).get("aws:SecureTransport", "")).lower() == "false":
+        if (
+            st.get("Effect") == "Deny"
+            and str(get(st, "Condition.Bool", {}).get("aws:SecureTransport", "")).lower() == "false"
+        ):
             return True
     return False
 
@@ -17,11 +20,13 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucketpolicy-tls-required",
     description="S3 bucket policies deny every request that does not use TLS.",
-    pack="security",
     types=["aws:s3/bucketPolicy:BucketPolicy"],
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.7", "hipaa:164.312(e)(1)", "gdpr:Art.32", "cis:aws-2.1.2"],
-    remediation='Add a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.',
+    remediation=(
+        'Add a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": '
+        '{"aws:SecureTransport": "false"}}}.'
+    ),
     enforcement="mandatory",
 )

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 # Built-in role ids: Owner, Contributor, User Access Administrator.
 PRIVILEGED = {
@@ -17,11 +17,12 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-authorization-roleassignment-owner-forbidden",
     description="Workload identities never receive the Owner, Contributor or User Access Administrator roles.",
-    pack="security",
     types=["azure-native:authorization:RoleAssignment"],
     check=check,
     severity="high",
     frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)", "cis:azure-1.23"],
-    remediation="Assign a data-plane role scoped to the resource the workload uses (e.g. Storage Blob Data Contributor).",
+    remediation=(
+        "Assign a data-plane role scoped to the resource the workload uses (e.g. Storage Blob Data Contributor)."
+    ),
     enforcement="mandatory",
 )

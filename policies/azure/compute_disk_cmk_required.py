@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 CMK = ("EncryptionAtRestWithCustomerKey", "EncryptionAtRestWithPlatformAndCustomerKeys")
@@ -12,10 +12,11 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-compute-disk-cmk-required",
     description="Managed disks are encrypted with customer-managed keys.",
-    pack="compliance",
     types=["azure-native:compute:Disk"],
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "cis:azure-7.3"],
-    remediation="Set encryption: {type: EncryptionAtRestWithCustomerKey, diskEncryptionSetId: <set with a Key Vault key>}.",
+    remediation=(
+        "Set encryption: {type: EncryptionAtRestWithCustomerKey, diskEncryptionSetId: <set with a Key Vault key>}."
+    ),
 )

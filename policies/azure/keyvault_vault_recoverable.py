@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -14,7 +14,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-keyvault-vault-recoverable",
     description="Key Vaults use RBAC authorization, soft delete and purge protection.",
-    pack="security",
     types=["azure-native:keyvault:Vault"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, is_world, parse_port_spec, port_ranges_overlap
 
 
@@ -21,13 +21,13 @@ def check(props, config):
     for rule in rules:
         ports = _rule_ports(rule)
         if ports:
-            yield f"Rule {rule.get('name', '?')} lets the internet reach administration/database port(s) {', '.join(map(str, ports))}."
+            listed = ", ".join(map(str, ports))
+            yield f"Rule {rule.get('name', '?')} lets the internet reach administration/database port(s) {listed}."
 
 
 POLICY = resource_policy(
     name="azure-network-nsg-admin-ports-restricted",
     description="Network security groups never open administration or database ports to the internet.",
-    pack="security",
     types=["azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule"],
     check=check,
     severity="critical",

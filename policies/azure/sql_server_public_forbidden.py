@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -11,7 +11,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-sql-server-public-forbidden",
     description="Azure SQL servers are reachable only privately and with TLS 1.2 or newer.",
-    pack="security",
     types=["azure-native:sql:Server"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -14,10 +14,12 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-storage-account-encryption-hardened",
     description="Storage accounts use infrastructure encryption, a customer-managed key and no shared keys.",
-    pack="compliance",
     types=["azure-native:storage:StorageAccount"],
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:azure-3.2"],
-    remediation="Set encryption.requireInfrastructureEncryption: true, keySource: Microsoft.Keyvault with keyVaultProperties, and allowSharedKeyAccess: false.",
+    remediation=(
+        "Set encryption.requireInfrastructureEncryption: true, keySource: Microsoft.Keyvault with "
+        "keyVaultProperties, and allowSharedKeyAccess: false."
+    ),
 )

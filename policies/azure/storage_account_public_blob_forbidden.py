@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-storage-account-public-blob-forbidden",
     description="Storage accounts forbid anonymous public access to blobs.",
-    pack="security",
     types=["azure-native:storage:StorageAccount"],
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 TLS_OK = ("TLS1_2", "TLS1_3")
 
@@ -14,7 +14,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="azure-storage-account-transport-secured",
     description="Storage accounts accept HTTPS only, with TLS 1.2 or newer.",
-    pack="security",
     types=["azure-native:storage:StorageAccount"],
     check=check,
     severity="high",

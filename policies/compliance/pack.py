@@ -1,10 +1,52 @@
-"""The plinth-compliance pack's content, importable without starting a policy server."""
+"""The plinth-compliance pack: tenant isolation, data protection, residency, logging, backup retention
+and tags, mapped to SOC2, HIPAA, GDPR and CIS.
 
-from policies import analyzer_cache
-from policies.registry import pack_policies
+Membership is this list: a policy is in the pack because it is imported and named here (each policy
+is in exactly one pack; tests/policies/test_packs.py checks it). Importable without the policy SDK;
+__main__.py hands the pack to policies.sdk.serve, which builds the PolicyPack.
+"""
 
-analyzer_cache.install()  # decode each resource once per call, not once per policy
+from policies.aws import (
+    backup_plan_retention_minimum,
+    backup_vault_locked_hipaa,
+    cloudtrail_trail_validated,
+    rds_instance_backup_retained,
+    s3_bucket_logging_enabled,
+    s3_bucket_versioning_enabled,
+)
+from policies.azure import (
+    compute_disk_cmk_required,
+    storage_account_encryption_hardened,
+)
+from policies.gcp import (
+    sql_instance_cmek_required,
+    storage_bucket_cmek_required,
+)
+from policies.stack import (
+    gdpr_data_resident,
+    resource_tags_required,
+    stateful_resource_protected,
+    tenant_namespace_isolated,
+)
 
 NAME = "plinth-compliance"
-POLICIES = pack_policies("compliance")
+POLICIES = tuple(
+    module.POLICY
+    for module in (
+        backup_plan_retention_minimum,
+        backup_vault_locked_hipaa,
+        cloudtrail_trail_validated,
+        rds_instance_backup_retained,
+        s3_bucket_logging_enabled,
+        s3_bucket_versioning_enabled,
+        sql_instance_cmek_required,
+        storage_bucket_cmek_required,
+        compute_disk_cmk_required,
+        storage_account_encryption_hardened,
+        gdpr_data_resident,
+        resource_tags_required,
+        stateful_resource_protected,
+        tenant_namespace_isolated,
+    )
+)
 INITIAL_CONFIG = None

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, is_world, parse_port_spec, port_ranges_overlap
 
 
@@ -21,7 +21,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-compute-firewall-admin-ports-restricted",
     description="VPC firewalls never open administration or database ports to the internet.",
-    pack="security",
     types=["gcp:compute/firewall:Firewall"],
     check=check,
     severity="critical",

@@ -1,6 +1,8 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
-CONFIG = {"maximumDays": {"type": "integer", "minimum": 1, "default": 90, "description": "Longest allowed rotation period."}}
+CONFIG = {
+    "maximumDays": {"type": "integer", "minimum": 1, "default": 90, "description": "Longest allowed rotation period."}
+}
 
 
 def check(props, config):
@@ -18,7 +20,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-kms-cryptokey-rotation-required",
     description="Cloud KMS symmetric keys rotate at least every 90 days.",
-    pack="security",
     types=["gcp:kms/cryptoKey:CryptoKey"],
     check=check,
     severity="high",

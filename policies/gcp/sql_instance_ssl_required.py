@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 SECURE = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
@@ -13,7 +13,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-sql-instance-ssl-required",
     description="Cloud SQL instances only accept encrypted connections.",
-    pack="security",
     types=["gcp:sql/databaseInstance:DatabaseInstance"],
     check=check,
     severity="high",

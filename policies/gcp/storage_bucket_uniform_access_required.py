@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-storage-bucket-uniform-access-required",
     description="Cloud Storage buckets use uniform bucket-level access instead of object ACLs.",
-    pack="security",
     types=["gcp:storage/bucket:Bucket"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
@@ -14,7 +14,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-storage-bucketiam-public-forbidden",
     description="Cloud Storage IAM never grants access to allUsers or allAuthenticatedUsers.",
-    pack="security",
     types=["gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMBinding:BucketIAMBinding"],
     check=check,
     severity="critical",

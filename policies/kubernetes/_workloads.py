@@ -1,5 +1,49 @@
-"""Shared by the workload policies: the types that carry a pod template."""
+"""The type tokens of every workload kind that carries a pod template, in every API version.
 
-from policies.props import WORKLOAD_KINDS
+Policies match workloads by kind (policies/props.py ``POD_TEMPLATE_PATHS``), so a CronJob of
+``batch/v1beta1`` or a Deployment of ``extensions/v1beta1`` is checked like its ``v1`` form. The
+API versions come from the installed pulumi_kubernetes SDK itself - the resource-module table in
+its package ``__init__`` that the SDK registers with the Pulumi runtime - read as text, so reading
+it imports nothing. Custom resources with pod templates that no SDK ships are listed by hand.
+"""
 
-TYPES = tuple(WORKLOAD_KINDS)
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from policies.props import POD_TEMPLATE_PATHS
+
+#: Custom resources with a pod template where a Deployment keeps it (Argo Rollouts).
+CUSTOM_WORKLOAD_TYPES = ("kubernetes:argoproj.io/v1alpha1:Rollout",)
+_TABLE = re.compile(r'resource_modules="""(.*?)"""', re.DOTALL)
+
+
+@lru_cache(maxsize=None)
+def sdk_resource_types() -> frozenset[str]:
+    """Every resource type token the installed pulumi_kubernetes SDK registers.
+
+    Raises RuntimeError when the SDK is missing or its table moved: the workload policies would
+    otherwise silently check nothing.
+    """
+    spec = importlib.util.find_spec("pulumi_kubernetes")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("pulumi_kubernetes is not installed: the Kubernetes workload types cannot be listed")
+    text = Path(spec.origin).read_text(encoding="utf-8")
+    match = _TABLE.search(text)
+    if match is None:
+        raise RuntimeError(f"{spec.origin}: no resource_modules table; policies/kubernetes/_workloads.py needs a look")
+    return frozenset(token for module in json.loads(match.group(1)) for token in module.get("classes", {}))
+
+
+def workload_types() -> tuple[str, ...]:
+    """Type tokens of every kind in POD_TEMPLATE_PATHS, in every API version the SDK knows, plus custom ones."""
+    kinds = set(POD_TEMPLATE_PATHS)
+    found = {token for token in sdk_resource_types() if token.rsplit(":", 1)[1] in kinds}
+    return tuple(sorted(found | set(CUSTOM_WORKLOAD_TYPES)))
+
+
+TYPES = workload_types()

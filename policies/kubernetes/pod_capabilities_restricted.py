@@ -1,24 +1,22 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import as_list, containers, get, pod_template
+from policies.meta import resource_policy
+from policies.props import as_list, get, pod_containers
 
 
 def check(props, config):
-    _meta, spec = pod_template(props)
-    if spec is None:
-        return
-    for c in containers(spec):
-        added = [str(x) for x in as_list(get(c, "securityContext.capabilities.add")) if str(x) != "NET_BIND_SERVICE"]
+    for c in pod_containers(props):
+        added = [
+            str(x) for x in as_list(get(c.spec, "securityContext.capabilities.add")) if str(x) != "NET_BIND_SERVICE"
+        ]
         if added:
-            yield f"Container {c.get('name')} adds capabilities {', '.join(added)}."
-        if "ALL" not in [str(x) for x in as_list(get(c, "securityContext.capabilities.drop"))]:
-            yield f"Container {c.get('name')} does not drop ALL capabilities."
+            yield f"{c.label} adds capabilities {', '.join(added)}."
+        if "ALL" not in [str(x) for x in as_list(get(c.spec, "securityContext.capabilities.drop"))]:
+            yield f"{c.label} does not drop ALL capabilities."
 
 
 POLICY = resource_policy(
     name="kubernetes-pod-capabilities-restricted",
     description="Containers drop all capabilities and add none beyond NET_BIND_SERVICE.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="high",

@@ -1,5 +1,5 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
+from policies.meta import resource_policy
 from policies.props import as_list, get, pod_template
 
 
@@ -15,7 +15,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-pod-hostpath-forbidden",
     description="Pods never mount host paths.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="high",

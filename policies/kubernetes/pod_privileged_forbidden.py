@@ -1,21 +1,17 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import containers, get, pod_template
+from policies.meta import resource_policy
+from policies.props import get, pod_containers
 
 
 def check(props, config):
-    _meta, spec = pod_template(props)
-    if spec is None:
-        return
-    for c in containers(spec):
-        if get(c, "securityContext.privileged") is True:
-            yield f"Container {c.get('name')} runs privileged."
+    for c in pod_containers(props):
+        if get(c.spec, "securityContext.privileged") is True:
+            yield f"{c.label} runs privileged."
 
 
 POLICY = resource_policy(
     name="kubernetes-pod-privileged-forbidden",
     description="Containers never run privileged.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="critical",

@@ -1,5 +1,5 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
+from policies.meta import resource_policy
 from policies.props import pod_template
 
 
@@ -7,7 +7,8 @@ def check(props, config):
     _meta, spec = pod_template(props)
     if spec is None:
         return
-    # Unset inherits the ServiceAccount's setting, which kubernetes-serviceaccount-token-automount-disabled checks.
+    # Unset inherits the ServiceAccount's setting: kubernetes-serviceaccount-token-automount-disabled checks
+    # the stack's service accounts, kubernetes-pod-inherited-token-disabled the pods of any other one.
     if spec.get("automountServiceAccountToken") is True:
         yield "The pod mounts its service account's API token, overriding the service account's opt-out."
 
@@ -15,10 +16,12 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-pod-token-automount-disabled",
     description="Pods do not opt back in to mounting service account API tokens.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="medium",
     frameworks=["soc2:CC6.1", "cis:k8s-5.1.6"],
-    remediation="Remove automountServiceAccountToken: true from the pod spec, or mount a short-lived projected token only where the API is called.",
+    remediation=(
+        "Remove automountServiceAccountToken: true from the pod spec, "
+        "or mount a short-lived projected token only where the API is called."
+    ),
 )

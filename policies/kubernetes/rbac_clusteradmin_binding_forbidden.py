@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import get
 
 
@@ -10,8 +10,10 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-rbac-clusteradmin-binding-forbidden",
     description="No binding grants the cluster-admin role.",
-    pack="security",
-    types=["kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"],
+    types=[
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+        "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    ],
     check=check,
     severity="critical",
     frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)", "cis:k8s-5.1.1"],

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 
 def check(props, config):
@@ -9,7 +9,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-serviceaccount-token-automount-disabled",
     description="Service accounts do not mount API tokens automatically.",
-    pack="security",
     types=["kubernetes:core/v1:ServiceAccount"],
     check=check,
     severity="medium",

@@ -1,4 +1,4 @@
-"""Entry point the Pulumi engine runs for `--policy-pack policies/security`: only builds the PolicyPack."""
+"""Entry point the Pulumi engine runs for `--policy-pack policies/security`: serves the pack listed in pack.py."""
 
 import sys
 from pathlib import Path
@@ -6,8 +6,7 @@ from pathlib import Path
 # The policies import Plinth's conventions; make the project root importable wherever the pack runs.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
-
+from policies import sdk  # noqa: E402
 from policies.security import pack  # noqa: E402
 
-PolicyPack(name=pack.NAME, policies=pack.POLICIES, enforcement_level=EnforcementLevel.ADVISORY, initial_config=pack.INITIAL_CONFIG)
+sdk.serve(pack)

@@ -1,1 +1,1 @@
-"""Policies, one per module; see policies/base.py."""
+"""Stack-wide policies that span clouds (stack-*), one per module named after the policy; see policies/meta.py."""

@@ -1,5 +1,5 @@
 from components import conventions
-from policies.base import stack_policy
+from policies.meta import stack_policy
 from policies.props import compliance_of
 
 CLOUD_OF = {"aws": "aws", "gcp": "gcp", "azure-native": "azure"}
@@ -38,7 +38,6 @@ def check(resources, config):
 POLICY = stack_policy(
     name="stack-gdpr-data-resident",
     description="Resources of GDPR tenants stay in EU regions.",
-    pack="compliance",
     check=check,
     reads=["aws:", "gcp:", "azure-native:"],
     severity="critical",

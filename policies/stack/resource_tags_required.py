@@ -1,19 +1,13 @@
-from components import conventions
-from policies.base import resource_policy
+from collections.abc import Mapping
 
-#: Taggable types Plinth creates or that cost money; the check applies to exactly these.
-LABELLED_GCP = (
-    "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey", "gcp:sql/databaseInstance:DatabaseInstance",
-    "gcp:compute/instance:Instance", "gcp:compute/disk:Disk",
-)
-TAGGED = (
-    "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:iam/role:Role", "aws:rds/instance:Instance", "aws:ec2/instance:Instance",
-    "aws:ebs/volume:Volume", "aws:dynamodb/table:Table", "aws:backup/vault:Vault", "aws:backup/plan:Plan",
-    "aws:ec2/vpc:Vpc", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudtrail/trail:Trail",
-    "azure-native:resources:ResourceGroup", "azure-native:keyvault:Vault", "azure-native:storage:StorageAccount",
-    "azure-native:managedidentity:UserAssignedIdentity", "azure-native:compute:Disk", "azure-native:sql:Server",
-    "azure-native:compute:VirtualMachine", "azure-native:network:VirtualNetwork", "azure-native:network:NetworkSecurityGroup",
-)
+from components import conventions
+from policies.meta import resource_policy
+from policies.props import get
+
+#: Taggable types and where their tags or labels live (components/conventions.py); the check applies to exactly these.
+TAGGABLE = conventions.TAGGABLE_TYPES
+#: Where to look for tags, most common first (the check sees props, not the type).
+TAG_PATHS = tuple(dict.fromkeys(sorted(TAGGABLE.values(), key=lambda p: (p != "tags", p.count("."), p))))
 
 
 def _required(tags):
@@ -23,18 +17,19 @@ def _required(tags):
     return keys
 
 
-def _keys(props) -> set[str]:
-    """Tag/label keys only: a tag whose value is unknown at preview still counts as present."""
-    for key in ("tags", "labels"):
-        value = props.get(key)
-        if value is not None:
-            return set(value)
-    return set()
+def tag_keys(props) -> tuple[str | None, set[str]]:
+    """(where the tags are, their keys); a tag whose value is unknown at preview still counts as present."""
+    for path in TAG_PATHS:
+        value = get(props, path)
+        if isinstance(value, Mapping):
+            return path, set(value)
+    return None, set()
 
 
 def check(props, config):
-    tags = _keys(props)
-    key_of = (lambda k: conventions.gcp_label_value(k)) if "labels" in props and "tags" not in props else (lambda k: k)
+    path, tags = tag_keys(props)
+    # GCP labels (anything but AWS/Azure "tags") hold normalised keys: lower case, [a-z0-9_-].
+    key_of = conventions.gcp_label_value if path not in (None, "tags") else (lambda k: k)
     missing = [k for k in _required(tags) if key_of(k) not in tags]
     if missing:
         yield f"Missing required tag(s): {', '.join(missing)}."
@@ -47,23 +42,33 @@ def remediate(props, config, resource_type):
     when the policy runs at remediate level - because only the tenant spec knows the right value.
     Advisory by default: remediation is opt-in (``{"stack-resource-tags-required": "remediate"}``).
     """
-    field = "labels" if resource_type.startswith("gcp:") else "tags"
-    current = {k: v for k, v in (props.get(field) or {}).items()}
+    path = TAGGABLE.get(resource_type, "tags")
+    current = dict(get(props, path) or {})
     if conventions.TAG_MANAGED_BY in current:
         return None
     out = {k: props[k] for k in props}
-    out[field] = {**current, conventions.TAG_MANAGED_BY: conventions.MANAGED_BY_VALUE}
+    *parents, last = path.split(".")
+    target = out
+    for part in parents:  # copy each level on the way down, so the SDK's props stay untouched
+        target[part] = dict(target.get(part) or {})
+        target = target[part]
+    target[last] = {**current, conventions.TAG_MANAGED_BY: conventions.MANAGED_BY_VALUE}
     return out
 
 
 POLICY = resource_policy(
     name="stack-resource-tags-required",
-    description="Taggable cloud resources carry the managed-by and environment tags, and tenant resources their tenant and cost center.",
-    pack="compliance",
-    types=TAGGED + LABELLED_GCP,
+    description=(
+        "Taggable cloud resources carry the managed-by and environment tags, "
+        "and tenant resources their tenant and cost center."
+    ),
+    types=sorted(TAGGABLE),
     check=check,
     severity="low",
     frameworks=["soc2:C1.1"],
-    remediation="Add the tags (Plinth merges them from plinth:tags and the tenant spec); configure the policy at remediate level and the pack adds managed-by: plinth itself.",
+    remediation=(
+        "Add the tags (Plinth merges them from plinth:tags and the tenant spec); configure the policy at "
+        "remediate level and the pack adds managed-by: plinth itself."
+    ),
     remediate=remediate,
 )

@@ -1,7 +1,7 @@
 from collections.abc import Mapping
 
 from components import conventions
-from policies.base import stack_policy
+from policies.meta import stack_policy
 from policies.props import as_list, get, is_world
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -12,8 +12,15 @@ QUOTA = "kubernetes:core/v1:ResourceQuota"
 def _default_deny(spec) -> bool:
     selector = spec.get("podSelector")
     types = {str(t) for t in as_list(spec.get("policyTypes"))}
-    empty_selector = isinstance(selector, Mapping) and not get(selector, "matchLabels") and not get(selector, "matchExpressions")
-    return empty_selector and types >= {"Ingress", "Egress"} and not as_list(spec.get("ingress")) and not as_list(spec.get("egress"))
+    empty_selector = (
+        isinstance(selector, Mapping) and not get(selector, "matchLabels") and not get(selector, "matchExpressions")
+    )
+    return (
+        empty_selector
+        and types >= {"Ingress", "Egress"}
+        and not as_list(spec.get("ingress"))
+        and not as_list(spec.get("egress"))
+    )
 
 
 def _selects_everything(selector) -> bool:
@@ -57,26 +64,40 @@ def check(resources, config):
                 denied.add(ns)
             elif ns in tenants:
                 for direction in allow_all_rules(spec):
-                    yield (f"NetworkPolicy {get(r.props, 'metadata.name') or r.name} in tenant namespace {ns} "
-                           f"allows all {direction} traffic, undoing the default deny."), r
+                    yield (
+                        (
+                            f"NetworkPolicy {get(r.props, 'metadata.name') or r.name} in tenant namespace {ns} "
+                            f"allows all {direction} traffic, undoing the default deny."
+                        ),
+                        r,
+                    )
         elif r.resource_type == QUOTA:
             quotas.add(ns)
     for name, ns in sorted(tenants.items()):
         if name not in denied:
-            yield f"Tenant namespace {name} has no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rules).", ns
+            yield (
+                f"Tenant namespace {name} has no default-deny NetworkPolicy "
+                "(empty podSelector, Ingress and Egress, no rules).",
+                ns,
+            )
         if name not in quotas:
             yield f"Tenant namespace {name} has no ResourceQuota.", ns
 
 
 POLICY = stack_policy(
     name="stack-tenant-namespace-isolated",
-    description="Every tenant namespace has a default-deny NetworkPolicy, no NetworkPolicy that allows all traffic, and a ResourceQuota.",
-    pack="compliance",
+    description=(
+        "Every tenant namespace has a default-deny NetworkPolicy, no NetworkPolicy that allows all traffic, "
+        "and a ResourceQuota."
+    ),
     check=check,
     reads=[NAMESPACE, NETWORK_POLICY, QUOTA],
     severity="critical",
     frameworks=["soc2:CC6.1", "soc2:CC6.6", "hipaa:164.312(a)(1)", "gdpr:Art.25", "cis:k8s-5.3.2", "cis:k8s-5.7.4"],
-    remediation="Create the namespace through Plinth's Tenant component, or add a NetworkPolicy {podSelector: {}, policyTypes: [Ingress, Egress]} and a ResourceQuota.",
+    remediation=(
+        "Create the namespace through Plinth's Tenant component, or add a NetworkPolicy {podSelector: {}, "
+        "policyTypes: [Ingress, Egress]} and a ResourceQuota."
+    ),
     enforcement="mandatory",
     never_waive=True,
 )

@@ -42,7 +42,8 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
     from pulumi_policy.policy import _PolicyAnalyzerServicer
 
     from scripts.gate.config import reconcile
-    from policies.base import reads_type
+    from policies import sdk
+    from policies.meta import reads_type
     from scripts.gate import resource_types, stack_reads
     from scripts.gate.packs import (
         LEVEL_NAMES, LEVEL_VALUES, PackInfo, PolicyInfo, analyze_request, analyze_stack_request, providers_by_urn, to_struct,
@@ -55,7 +56,8 @@ def in_process(resources, pack_dirs) -> tuple[float, int]:
     analyzed = [r for r in resources if r.custom and not r.type.startswith(PROVIDER_PREFIX) and r.type != STACK_TYPE]
     for directory in pack_dirs:
         module = load_pack_module(directory)
-        servicer = _PolicyAnalyzerServicer(module.NAME, "0.0.1", module.POLICIES, EnforcementLevel.ADVISORY, getattr(module, "INITIAL_CONFIG", None))
+        sdk.install()  # the patches the pack process runs with (decode cache, suppressed findings)
+        servicer = _PolicyAnalyzerServicer(module.NAME, "0.0.1", sdk.build_all(module.POLICIES), EnforcementLevel.ADVISORY, getattr(module, "INITIAL_CONFIG", None))
         info = servicer.GetAnalyzerInfo(None, None)
         pack = PackInfo(info.name, info.version, {
             p.name: PolicyInfo(p.name, p.description, LEVEL_NAMES[p.enforcementLevel], "", [], "",

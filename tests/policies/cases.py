@@ -10,163 +10,436 @@ TAGS = {"managed-by": "plinth", "environment": "dev"}
 SECURE_CONTAINER = {
     "name": "app",
     "image": "registry.example.com/app:1.4.2",
-    "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "capabilities": {"drop": ["ALL"]}},
+    "securityContext": {
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+    },
     "resources": {"limits": {"cpu": "500m", "memory": "256Mi"}},
 }
 DEPLOYMENT = {
-    "apiVersion": "apps/v1", "kind": "Deployment",
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
     "metadata": {"name": "app", "namespace": "tenant-acme", "labels": {"plinth.dev/tier": "premium"}},
-    "spec": {"template": {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [SECURE_CONTAINER], "automountServiceAccountToken": False}}},
+    "spec": {
+        "template": {
+            "metadata": {"labels": {"app": "x"}},
+            "spec": {"containers": [SECURE_CONTAINER], "automountServiceAccountToken": False},
+        }
+    },
 }
 C = "spec.template.spec.containers.0"
-ALLOW_S3 = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}]}
-TLS_POLICY = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+ALLOW_S3 = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}],
+}
+TLS_POLICY = {
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+}
 
+ROLE_DEFINITIONS = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions"
 # name: (type, good props, [(path, bad value), ...], a path whose unknown value must stop the check)
 CASES: dict[str, tuple[str, dict, list, str]] = {
     "aws-s3-bucket-encryption-required": (
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        {"bucket": "b", "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "k"}, "bucketKeyEnabled": True}]},
+        {
+            "bucket": "b",
+            "rules": [
+                {
+                    "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": "k"},
+                    "bucketKeyEnabled": True,
+                }
+            ],
+        },
         [("rules.0.applyServerSideEncryptionByDefault.sseAlgorithm", "AES256"), ("rules", [])],
         "rules",
     ),
     "aws-s3-bucket-public-access-blocked": (
         "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-        {"bucket": "b", "blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True, "restrictPublicBuckets": True},
+        {
+            "bucket": "b",
+            "blockPublicAcls": True,
+            "blockPublicPolicy": True,
+            "ignorePublicAcls": True,
+            "restrictPublicBuckets": True,
+        },
         [("restrictPublicBuckets", False), ("blockPublicAcls", DELETE)],
         "blockPublicPolicy",
     ),
-    "aws-s3-bucket-public-acl-forbidden": ("aws:s3/bucket:Bucket", {"bucket": "b", "acl": "private"}, [("acl", "public-read"), ("acl", "authenticated-read")], "acl"),
+    "aws-s3-bucket-public-acl-forbidden": (
+        "aws:s3/bucket:Bucket",
+        {"bucket": "b", "acl": "private"},
+        [("acl", "public-read"), ("acl", "authenticated-read")],
+        "acl",
+    ),
     "aws-s3-bucketpolicy-tls-required": (
-        "aws:s3/bucketPolicy:BucketPolicy", {"bucket": "b", "policy": json.dumps(TLS_POLICY)},
-        [("policy", json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}))], "policy",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        {"bucket": "b", "policy": json.dumps(TLS_POLICY)},
+        [
+            (
+                "policy",
+                json.dumps(
+                    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}
+                ),
+            )
+        ],
+        "policy",
     ),
     "aws-s3-bucket-versioning-enabled": (
-        "aws:s3/bucketVersioning:BucketVersioning", {"bucket": "b", "versioningConfiguration": {"status": "Enabled"}},
-        [("versioningConfiguration.status", "Suspended")], "versioningConfiguration.status",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        {"bucket": "b", "versioningConfiguration": {"status": "Enabled"}},
+        [("versioningConfiguration.status", "Suspended")],
+        "versioningConfiguration.status",
     ),
-    "aws-ebs-volume-encryption-required": ("aws:ebs/volume:Volume", {"size": 100.0, "encrypted": True}, [("encrypted", False), ("encrypted", DELETE)], "encrypted"),
-    "aws-rds-instance-encryption-required": ("aws:rds/instance:Instance", {"storageEncrypted": True}, [("storageEncrypted", False)], "storageEncrypted"),
-    "aws-rds-instance-public-forbidden": ("aws:rds/instance:Instance", {"publiclyAccessible": False}, [("publiclyAccessible", True)], "publiclyAccessible"),
+    "aws-ebs-volume-encryption-required": (
+        "aws:ebs/volume:Volume",
+        {"size": 100.0, "encrypted": True},
+        [("encrypted", False), ("encrypted", DELETE)],
+        "encrypted",
+    ),
+    "aws-rds-instance-encryption-required": (
+        "aws:rds/instance:Instance",
+        {"storageEncrypted": True},
+        [("storageEncrypted", False)],
+        "storageEncrypted",
+    ),
+    "aws-rds-instance-public-forbidden": (
+        "aws:rds/instance:Instance",
+        {"publiclyAccessible": False},
+        [("publiclyAccessible", True)],
+        "publiclyAccessible",
+    ),
     "aws-rds-instance-backup-retained": (
-        "aws:rds/instance:Instance", {"backupRetentionPeriod": 14.0, "tags": {"compliance": "soc2"}},
-        [("backupRetentionPeriod", 3.0), ("tags.compliance", "hipaa.soc2")], "backupRetentionPeriod",
+        "aws:rds/instance:Instance",
+        {"backupRetentionPeriod": 14.0, "tags": {"compliance": "soc2"}},
+        [("backupRetentionPeriod", 3.0), ("tags.compliance", "hipaa.soc2")],
+        "backupRetentionPeriod",
     ),
-    "aws-dynamodb-table-encryption-required": ("aws:dynamodb/table:Table", {"serverSideEncryption": {"enabled": True}}, [("serverSideEncryption.enabled", False)], "serverSideEncryption"),
-    "aws-kms-key-rotation-enabled": ("aws:kms/key:Key", {"enableKeyRotation": True}, [("enableKeyRotation", False)], "enableKeyRotation"),
-    "aws-ec2-instance-imdsv2-required": ("aws:ec2/instance:Instance", {"metadataOptions": {"httpTokens": "required"}}, [("metadataOptions.httpTokens", "optional"), ("metadataOptions", DELETE)], "metadataOptions.httpTokens"),
-    "aws-ec2-instance-public-ip-forbidden": ("aws:ec2/instance:Instance", {"associatePublicIpAddress": False}, [("associatePublicIpAddress", True)], "associatePublicIpAddress"),
+    "aws-dynamodb-table-encryption-required": (
+        "aws:dynamodb/table:Table",
+        {"serverSideEncryption": {"enabled": True}},
+        [("serverSideEncryption.enabled", False)],
+        "serverSideEncryption",
+    ),
+    "aws-kms-key-rotation-enabled": (
+        "aws:kms/key:Key",
+        {"enableKeyRotation": True},
+        [("enableKeyRotation", False)],
+        "enableKeyRotation",
+    ),
+    "aws-ec2-instance-imdsv2-required": (
+        "aws:ec2/instance:Instance",
+        {"metadataOptions": {"httpTokens": "required"}},
+        [("metadataOptions.httpTokens", "optional"), ("metadataOptions", DELETE)],
+        "metadataOptions.httpTokens",
+    ),
+    "aws-ec2-instance-public-ip-forbidden": (
+        "aws:ec2/instance:Instance",
+        {"associatePublicIpAddress": False},
+        [("associatePublicIpAddress", True)],
+        "associatePublicIpAddress",
+    ),
     "aws-ec2-securitygroup-admin-ports-restricted": (
         "aws:ec2/securityGroup:SecurityGroup",
-        {"ingress": [{"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["0.0.0.0/0"]}, {"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["10.0.0.0/8"]}]},
-        [("ingress.1.cidrBlocks", ["0.0.0.0/0"]), ("ingress.0", {"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": ["::/0"]})],
+        {
+            "ingress": [
+                {"protocol": "tcp", "fromPort": 443.0, "toPort": 443.0, "cidrBlocks": ["0.0.0.0/0"]},
+                {"protocol": "tcp", "fromPort": 22.0, "toPort": 22.0, "cidrBlocks": ["10.0.0.0/8"]},
+            ]
+        },
+        [
+            ("ingress.1.cidrBlocks", ["0.0.0.0/0"]),
+            ("ingress.0", {"protocol": "-1", "fromPort": 0.0, "toPort": 0.0, "ipv6CidrBlocks": ["::/0"]}),
+        ],
         "ingress",
     ),
     "aws-iam-policy-wildcard-forbidden": (
-        "aws:iam/rolePolicy:RolePolicy", {"role": "r", "policy": json.dumps(ALLOW_S3)},
-        [("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}]})),
-         ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}]}))],
+        "aws:iam/rolePolicy:RolePolicy",
+        {"role": "r", "policy": json.dumps(ALLOW_S3)},
+        [
+            ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}]})),
+            ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}]})),
+        ],
         "policy",
     ),
     "aws-iam-role-admin-forbidden": (
-        "aws:iam/rolePolicyAttachment:RolePolicyAttachment", {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
-        [("policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")], "policyArn",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        {"role": "r", "policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"},
+        [("policyArn", "arn:aws:iam::aws:policy/AdministratorAccess")],
+        "policyArn",
     ),
-    "aws-cloudtrail-trail-validated": ("aws:cloudtrail/trail:Trail", {"isMultiRegionTrail": True, "enableLogFileValidation": True}, [("isMultiRegionTrail", False), ("enableLogFileValidation", DELETE)], "isMultiRegionTrail"),
+    "aws-cloudtrail-trail-validated": (
+        "aws:cloudtrail/trail:Trail",
+        {"isMultiRegionTrail": True, "enableLogFileValidation": True},
+        [("isMultiRegionTrail", False), ("enableLogFileValidation", DELETE)],
+        "isMultiRegionTrail",
+    ),
     "aws-backup-plan-retention-minimum": (
-        "aws:backup/plan:Plan", {"rules": [{"ruleName": "daily", "lifecycle": {"deleteAfter": 35.0}}], "tags": {"compliance": "soc2"}},
-        [("rules.0.lifecycle.deleteAfter", 7.0), ("tags.compliance", "hipaa")], "rules",
+        "aws:backup/plan:Plan",
+        {"rules": [{"ruleName": "daily", "lifecycle": {"deleteAfter": 35.0}}], "tags": {"compliance": "soc2"}},
+        [("rules.0.lifecycle.deleteAfter", 7.0), ("tags.compliance", "hipaa")],
+        "rules",
     ),
     "aws-ec2-instance-type-allowed": (
-        "aws:ec2/instance:Instance", {"instanceType": "t3.small", "tags": {"tier": "free"}},
-        [("instanceType", "p4d.24xlarge"), ("instanceType", "g5.xlarge")], "instanceType",
+        "aws:ec2/instance:Instance",
+        {"instanceType": "t3.small", "tags": {"tier": "free"}},
+        [("instanceType", "p4d.24xlarge"), ("instanceType", "g5.xlarge")],
+        "instanceType",
     ),
-    "gcp-storage-bucket-cmek-required": ("gcp:storage/bucket:Bucket", {"encryption": {"defaultKmsKeyName": "projects/p/locations/l/keyRings/r/cryptoKeys/k"}}, [("encryption", DELETE)], "encryption.defaultKmsKeyName"),
-    "gcp-storage-bucket-public-access-prevented": ("gcp:storage/bucket:Bucket", {"publicAccessPrevention": "enforced"}, [("publicAccessPrevention", "inherited")], "publicAccessPrevention"),
-    "gcp-storage-bucket-uniform-access-required": ("gcp:storage/bucket:Bucket", {"uniformBucketLevelAccess": True}, [("uniformBucketLevelAccess", False)], "uniformBucketLevelAccess"),
+    "gcp-storage-bucket-cmek-required": (
+        "gcp:storage/bucket:Bucket",
+        {"encryption": {"defaultKmsKeyName": "projects/p/locations/l/keyRings/r/cryptoKeys/k"}},
+        [("encryption", DELETE)],
+        "encryption.defaultKmsKeyName",
+    ),
+    "gcp-storage-bucket-public-access-prevented": (
+        "gcp:storage/bucket:Bucket",
+        {"publicAccessPrevention": "enforced"},
+        [("publicAccessPrevention", "inherited")],
+        "publicAccessPrevention",
+    ),
+    "gcp-storage-bucket-uniform-access-required": (
+        "gcp:storage/bucket:Bucket",
+        {"uniformBucketLevelAccess": True},
+        [("uniformBucketLevelAccess", False)],
+        "uniformBucketLevelAccess",
+    ),
     "gcp-storage-bucketiam-public-forbidden": (
-        "gcp:storage/bucketIAMMember:BucketIAMMember", {"bucket": "b", "role": "roles/storage.objectViewer", "member": "serviceAccount:a@p.iam.gserviceaccount.com"},
-        [("member", "allUsers"), ("member", "allAuthenticatedUsers")], "member",
+        "gcp:storage/bucketIAMMember:BucketIAMMember",
+        {"bucket": "b", "role": "roles/storage.objectViewer", "member": "serviceAccount:a@p.iam.gserviceaccount.com"},
+        [("member", "allUsers"), ("member", "allAuthenticatedUsers")],
+        "member",
     ),
-    "gcp-kms-cryptokey-rotation-required": ("gcp:kms/cryptoKey:CryptoKey", {"rotationPeriod": "7776000s"}, [("rotationPeriod", "31536000s"), ("rotationPeriod", DELETE)], "rotationPeriod"),
+    "gcp-kms-cryptokey-rotation-required": (
+        "gcp:kms/cryptoKey:CryptoKey",
+        {"rotationPeriod": "7776000s"},
+        [("rotationPeriod", "31536000s"), ("rotationPeriod", DELETE)],
+        "rotationPeriod",
+    ),
     "gcp-sql-instance-ssl-required": (
-        "gcp:sql/databaseInstance:DatabaseInstance", {"settings": {"ipConfiguration": {"sslMode": "ENCRYPTED_ONLY", "ipv4Enabled": False, "privateNetwork": "n"}}},
-        [("settings.ipConfiguration.sslMode", "ALLOW_UNENCRYPTED_AND_ENCRYPTED")], "settings.ipConfiguration.sslMode",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        {"settings": {"ipConfiguration": {"sslMode": "ENCRYPTED_ONLY", "ipv4Enabled": False, "privateNetwork": "n"}}},
+        [("settings.ipConfiguration.sslMode", "ALLOW_UNENCRYPTED_AND_ENCRYPTED")],
+        "settings.ipConfiguration.sslMode",
     ),
     "gcp-sql-instance-public-forbidden": (
-        "gcp:sql/databaseInstance:DatabaseInstance", {"settings": {"ipConfiguration": {"ipv4Enabled": False, "privateNetwork": "n", "authorizedNetworks": []}}},
-        [("settings.ipConfiguration.authorizedNetworks", [{"name": "all", "value": "0.0.0.0/0"}]), ("settings.ipConfiguration", {"ipv4Enabled": True})],
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        {"settings": {"ipConfiguration": {"ipv4Enabled": False, "privateNetwork": "n", "authorizedNetworks": []}}},
+        [
+            ("settings.ipConfiguration.authorizedNetworks", [{"name": "all", "value": "0.0.0.0/0"}]),
+            ("settings.ipConfiguration", {"ipv4Enabled": True}),
+        ],
         "settings.ipConfiguration.authorizedNetworks",
     ),
     "gcp-compute-firewall-admin-ports-restricted": (
-        "gcp:compute/firewall:Firewall", {"network": "n", "sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["443"]}]},
-        [("allows.0.ports", ["20-25"]), ("allows.0", {"protocol": "all"})], "sourceRanges",
+        "gcp:compute/firewall:Firewall",
+        {"network": "n", "sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "tcp", "ports": ["443"]}]},
+        [("allows.0.ports", ["20-25"]), ("allows.0", {"protocol": "all"})],
+        "sourceRanges",
     ),
     "gcp-projects-iam-primitive-forbidden": (
-        "gcp:projects/iAMMember:IAMMember", {"project": "p", "role": "roles/storage.objectViewer", "member": "serviceAccount:a@p.iam.gserviceaccount.com"},
-        [("role", "roles/owner"), ("role", "roles/editor")], "role",
+        "gcp:projects/iAMMember:IAMMember",
+        {"project": "p", "role": "roles/storage.objectViewer", "member": "serviceAccount:a@p.iam.gserviceaccount.com"},
+        [("role", "roles/owner"), ("role", "roles/editor")],
+        "role",
     ),
     "azure-storage-account-transport-secured": (
-        "azure-native:storage:StorageAccount", {"enableHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2"},
-        [("enableHttpsTrafficOnly", False), ("minimumTlsVersion", "TLS1_0")], "minimumTlsVersion",
+        "azure-native:storage:StorageAccount",
+        {"enableHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2"},
+        [("enableHttpsTrafficOnly", False), ("minimumTlsVersion", "TLS1_0")],
+        "minimumTlsVersion",
     ),
-    "azure-storage-account-public-blob-forbidden": ("azure-native:storage:StorageAccount", {"allowBlobPublicAccess": False}, [("allowBlobPublicAccess", True), ("allowBlobPublicAccess", DELETE)], "allowBlobPublicAccess"),
+    "azure-storage-account-public-blob-forbidden": (
+        "azure-native:storage:StorageAccount",
+        {"allowBlobPublicAccess": False},
+        [("allowBlobPublicAccess", True), ("allowBlobPublicAccess", DELETE)],
+        "allowBlobPublicAccess",
+    ),
     "azure-storage-account-encryption-hardened": (
-        "azure-native:storage:StorageAccount", {"allowSharedKeyAccess": False, "encryption": {"requireInfrastructureEncryption": True, "keySource": "Microsoft.Keyvault"}},
-        [("encryption.keySource", "Microsoft.Storage"), ("allowSharedKeyAccess", True), ("encryption.requireInfrastructureEncryption", False)], "encryption.keySource",
+        "azure-native:storage:StorageAccount",
+        {
+            "allowSharedKeyAccess": False,
+            "encryption": {"requireInfrastructureEncryption": True, "keySource": "Microsoft.Keyvault"},
+        },
+        [
+            ("encryption.keySource", "Microsoft.Storage"),
+            ("allowSharedKeyAccess", True),
+            ("encryption.requireInfrastructureEncryption", False),
+        ],
+        "encryption.keySource",
     ),
     "azure-keyvault-vault-recoverable": (
-        "azure-native:keyvault:Vault", {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True, "enableRbacAuthorization": True}},
-        [("properties.enablePurgeProtection", False), ("properties.enableSoftDelete", False), ("properties.enableRbacAuthorization", DELETE)], "properties.enablePurgeProtection",
+        "azure-native:keyvault:Vault",
+        {"properties": {"enablePurgeProtection": True, "enableSoftDelete": True, "enableRbacAuthorization": True}},
+        [
+            ("properties.enablePurgeProtection", False),
+            ("properties.enableSoftDelete", False),
+            ("properties.enableRbacAuthorization", DELETE),
+        ],
+        "properties.enablePurgeProtection",
     ),
-    "azure-compute-disk-cmk-required": ("azure-native:compute:Disk", {"encryption": {"type": "EncryptionAtRestWithCustomerKey"}}, [("encryption.type", "EncryptionAtRestWithPlatformKey")], "encryption.type"),
-    "azure-sql-server-public-forbidden": ("azure-native:sql:Server", {"publicNetworkAccess": "Disabled", "minimalTlsVersion": "1.2"}, [("publicNetworkAccess", "Enabled"), ("minimalTlsVersion", "1.0")], "publicNetworkAccess"),
+    "azure-compute-disk-cmk-required": (
+        "azure-native:compute:Disk",
+        {"encryption": {"type": "EncryptionAtRestWithCustomerKey"}},
+        [("encryption.type", "EncryptionAtRestWithPlatformKey")],
+        "encryption.type",
+    ),
+    "azure-sql-server-public-forbidden": (
+        "azure-native:sql:Server",
+        {"publicNetworkAccess": "Disabled", "minimalTlsVersion": "1.2"},
+        [("publicNetworkAccess", "Enabled"), ("minimalTlsVersion", "1.0")],
+        "publicNetworkAccess",
+    ),
     "azure-network-nsg-admin-ports-restricted": (
         "azure-native:network:NetworkSecurityGroup",
-        {"securityRules": [{"name": "https", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "*", "destinationPortRange": "443"}]},
-        [("securityRules.0.destinationPortRange", "3389"), ("securityRules.0.destinationPortRange", "*")], "securityRules",
+        {
+            "securityRules": [
+                {
+                    "name": "https",
+                    "direction": "Inbound",
+                    "access": "Allow",
+                    "sourceAddressPrefix": "*",
+                    "destinationPortRange": "443",
+                }
+            ]
+        },
+        [("securityRules.0.destinationPortRange", "3389"), ("securityRules.0.destinationPortRange", "*")],
+        "securityRules",
     ),
     "azure-authorization-roleassignment-owner-forbidden": (
         "azure-native:authorization:RoleAssignment",
-        {"principalType": "ServicePrincipal", "roleDefinitionId": "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe"},
-        [("roleDefinitionId", "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635")], "roleDefinitionId",
+        {
+            "principalType": "ServicePrincipal",
+            "roleDefinitionId": f"{ROLE_DEFINITIONS}/ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+        },
+        [
+            (
+                "roleDefinitionId",
+                f"{ROLE_DEFINITIONS}/8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+            )
+        ],
+        "roleDefinitionId",
     ),
-    "kubernetes-pod-privileged-forbidden": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.securityContext.privileged", True)], f"{C}.securityContext"),
-    "kubernetes-pod-hostnamespaces-forbidden": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [("spec.template.spec.hostNetwork", True), ("spec.template.spec.hostPID", True)], "spec.template.spec"),
-    "kubernetes-pod-hostpath-forbidden": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [("spec.template.spec.volumes", [{"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}}])], "spec.template.spec.volumes"),
-    "kubernetes-pod-runasnonroot-required": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.securityContext.runAsNonRoot", DELETE), (f"{C}.securityContext.runAsUser", 0.0)], f"{C}.securityContext.runAsNonRoot"),
-    "kubernetes-pod-privilegeescalation-forbidden": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.securityContext.allowPrivilegeEscalation", True)], f"{C}.securityContext.allowPrivilegeEscalation"),
-    "kubernetes-pod-capabilities-restricted": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.securityContext.capabilities.add", ["SYS_ADMIN"]), (f"{C}.securityContext.capabilities.drop", [])], f"{C}.securityContext.capabilities"),
-    "kubernetes-pod-readonlyrootfs-required": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.securityContext.readOnlyRootFilesystem", False)], f"{C}.securityContext.readOnlyRootFilesystem"),
-    "kubernetes-pod-resourcelimits-required": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.resources.limits", {"cpu": "1"})], f"{C}.resources"),
-    "kubernetes-pod-image-pinned": ("kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.image", "nginx:latest"), (f"{C}.image", "nginx")], f"{C}.image"),
-    "kubernetes-serviceaccount-token-automount-disabled": ("kubernetes:core/v1:ServiceAccount", {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": False}, [("automountServiceAccountToken", True), ("automountServiceAccountToken", DELETE)], "automountServiceAccountToken"),
+    "kubernetes-pod-privileged-forbidden": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.securityContext.privileged", True)],
+        f"{C}.securityContext",
+    ),
+    "kubernetes-pod-hostnamespaces-forbidden": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [("spec.template.spec.hostNetwork", True), ("spec.template.spec.hostPID", True)],
+        "spec.template.spec",
+    ),
+    "kubernetes-pod-hostpath-forbidden": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [("spec.template.spec.volumes", [{"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}}])],
+        "spec.template.spec.volumes",
+    ),
+    "kubernetes-pod-runasnonroot-required": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.securityContext.runAsNonRoot", DELETE), (f"{C}.securityContext.runAsUser", 0.0)],
+        f"{C}.securityContext.runAsNonRoot",
+    ),
+    "kubernetes-pod-privilegeescalation-forbidden": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.securityContext.allowPrivilegeEscalation", True)],
+        f"{C}.securityContext.allowPrivilegeEscalation",
+    ),
+    "kubernetes-pod-capabilities-restricted": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.securityContext.capabilities.add", ["SYS_ADMIN"]), (f"{C}.securityContext.capabilities.drop", [])],
+        f"{C}.securityContext.capabilities",
+    ),
+    "kubernetes-pod-readonlyrootfs-required": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.securityContext.readOnlyRootFilesystem", False)],
+        f"{C}.securityContext.readOnlyRootFilesystem",
+    ),
+    "kubernetes-pod-resourcelimits-required": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.resources.limits", {"cpu": "1"})],
+        f"{C}.resources",
+    ),
+    "kubernetes-pod-image-pinned": (
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.image", "nginx:latest"), (f"{C}.image", "nginx")],
+        f"{C}.image",
+    ),
+    "kubernetes-serviceaccount-token-automount-disabled": (
+        "kubernetes:core/v1:ServiceAccount",
+        {"apiVersion": "v1", "kind": "ServiceAccount", "automountServiceAccountToken": False},
+        [("automountServiceAccountToken", True), ("automountServiceAccountToken", DELETE)],
+        "automountServiceAccountToken",
+    ),
     "kubernetes-rbac-clusteradmin-binding-forbidden": (
-        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", {"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}},
-        [("roleRef.name", "cluster-admin")], "roleRef.name",
+        "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+        {"roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"}},
+        [("roleRef.name", "cluster-admin")],
+        "roleRef.name",
     ),
     "kubernetes-service-loadbalancer-restricted": (
-        "kubernetes:core/v1:Service", {"spec": {"type": "LoadBalancer", "loadBalancerSourceRanges": ["203.0.113.0/24"]}},
-        [("spec.loadBalancerSourceRanges", DELETE), ("spec.loadBalancerSourceRanges", ["0.0.0.0/0"])], "spec.type",
+        "kubernetes:core/v1:Service",
+        {"spec": {"type": "LoadBalancer", "loadBalancerSourceRanges": ["203.0.113.0/24"]}},
+        [("spec.loadBalancerSourceRanges", DELETE), ("spec.loadBalancerSourceRanges", ["0.0.0.0/0"])],
+        "spec.type",
     ),
     "kubernetes-pod-gpu-limited": (
-        "kubernetes:apps/v1:Deployment", DEPLOYMENT, [(f"{C}.resources.limits.nvidia\\.com/gpu", 4.0)], f"{C}.resources.limits",
+        "kubernetes:apps/v1:Deployment",
+        DEPLOYMENT,
+        [(f"{C}.resources.limits.nvidia\\.com/gpu", 4.0)],
+        f"{C}.resources.limits",
     ),
     "stack-resource-tags-required": (
-        "aws:s3/bucket:Bucket", {"bucket": "b", "tags": {**TAGS, "tenant": "acme", "cost-center": "cc-1"}},
-        [("tags.environment", DELETE), ("tags.cost-center", DELETE)], "tags",
+        "aws:s3/bucket:Bucket",
+        {"bucket": "b", "tags": {**TAGS, "tenant": "acme", "cost-center": "cc-1"}},
+        [("tags.environment", DELETE), ("tags.cost-center", DELETE)],
+        "tags",
     ),
     "gcp-sql-instance-cmek-required": (
-        "gcp:sql/databaseInstance:DatabaseInstance", {"databaseVersion": "POSTGRES_16", "encryptionKeyName": "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k"},
-        [("encryptionKeyName", DELETE), ("encryptionKeyName", "")], "encryptionKeyName",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        {
+            "databaseVersion": "POSTGRES_16",
+            "encryptionKeyName": "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/k",
+        },
+        [("encryptionKeyName", DELETE), ("encryptionKeyName", "")],
+        "encryptionKeyName",
     ),
     "azure-sql-database-tde-enabled": (
-        "azure-native:sql:TransparentDataEncryption", {"databaseName": "db", "serverName": "s", "resourceGroupName": "rg", "tdeName": "current", "state": "Enabled"},
-        [("state", "Disabled")], "state",
+        "azure-native:sql:TransparentDataEncryption",
+        {"databaseName": "db", "serverName": "s", "resourceGroupName": "rg", "tdeName": "current", "state": "Enabled"},
+        [("state", "Disabled")],
+        "state",
     ),
     "kubernetes-pod-token-automount-disabled": (
         "kubernetes:batch/v1:CronJob",
-        {"apiVersion": "batch/v1", "kind": "CronJob", "spec": {"schedule": "0 * * * *", "jobTemplate": {"spec": {"template": {"spec": {"containers": [SECURE_CONTAINER]}}}}}},
-        [("spec.jobTemplate.spec.template.spec.automountServiceAccountToken", True)], "spec.jobTemplate.spec.template.spec",
+        {
+            "apiVersion": "batch/v1",
+            "kind": "CronJob",
+            "spec": {
+                "schedule": "0 * * * *",
+                "jobTemplate": {"spec": {"template": {"spec": {"containers": [SECURE_CONTAINER]}}}},
+            },
+        },
+        [("spec.jobTemplate.spec.template.spec.automountServiceAccountToken", True)],
+        "spec.jobTemplate.spec.template.spec",
     ),
 }

@@ -1,5 +1,8 @@
-"""Policies are tested the way the packs run them: with the per-call decode cache installed."""
+"""Policies are tested the way the packs run them: with every patch of the SDK's analyzer installed."""
 
-from policies import analyzer_cache
+from policies import sdk
 
-assert analyzer_cache.install(), "the policy SDK's analyzer changed: policies/analyzer_cache.py needs a look"
+_applied = sdk.install()
+assert all(_applied.values()), (
+    f"the policy SDK's analyzer changed: policies/sdk.py and analyzer_cache.py need a look ({_applied})"
+)

@@ -7,13 +7,13 @@ import re
 import pytest
 
 from policies import frameworks
-from policies.base import NAME_PATTERN, PACKS
-from policies.registry import all_policies, metadata, pack_policies
+from policies.meta import NAME_PATTERN, PACKS, all_policies, pack_of, pack_policies
+from policies.meta import policy as metadata
 from tests.policies.cases import CASES
 from tests.policies.harness import UNKNOWN, analyze, mutate
 
 POLICIES = {p.name: p for p in all_policies()}
-RESOURCE_POLICIES = sorted(n for n, p in POLICIES.items() if p.meta.kind == "resource")
+RESOURCE_POLICIES = sorted(n for n, p in POLICIES.items() if p.kind == "resource")
 
 
 def test_there_are_at_least_40_policies_each_in_exactly_one_pack():
@@ -31,7 +31,7 @@ def test_metadata(name):
     assert meta.remediation and meta.remediation[0].isupper()
     for ref in meta.frameworks:
         assert frameworks.control(ref)
-    if meta.pack != "cost":
+    if pack_of(name) != "cost":
         assert meta.frameworks, "security and compliance policies cite controls"
     if meta.never_waive:
         assert meta.enforcement == "mandatory"
@@ -59,7 +59,9 @@ def test_failing_case(name, index):
     path, value = mutations[index]
     outcome = analyze(POLICIES[name], type_, mutate(good, path, value))
     assert outcome.violations, f"{name} accepted {path}={value!r}"
-    assert set(outcome.levels) == {POLICIES[name].meta.enforcement if POLICIES[name].meta.enforcement != "remediate" else "mandatory"}
+    assert set(outcome.levels) == {
+        POLICIES[name].enforcement if POLICIES[name].enforcement != "remediate" else "mandatory"
+    }
 
 
 @pytest.mark.parametrize("name", RESOURCE_POLICIES)

@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-from policies.registry import all_policies
+from policies.meta import all_policies
 from tests.policies.harness import UNKNOWN, analyze_stack
 
 P = {p.name: p for p in all_policies()}
 
-NS = {"type": "kubernetes:core/v1:Namespace", "props": {"metadata": {"name": "tenant-a", "labels": {"plinth.dev/tenant": "a"}}}}
-DENY = {"type": "kubernetes:networking.k8s.io/v1:NetworkPolicy", "props": {"metadata": {"name": "default-deny", "namespace": "tenant-a"}, "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}}}
-QUOTA = {"type": "kubernetes:core/v1:ResourceQuota", "props": {"metadata": {"name": "q", "namespace": "tenant-a"}, "spec": {"hard": {"pods": "10"}}}}
+NS = {
+    "type": "kubernetes:core/v1:Namespace",
+    "props": {"metadata": {"name": "tenant-a", "labels": {"plinth.dev/tenant": "a"}}},
+}
+DENY = {
+    "type": "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "props": {
+        "metadata": {"name": "default-deny", "namespace": "tenant-a"},
+        "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]},
+    },
+}
+QUOTA = {
+    "type": "kubernetes:core/v1:ResourceQuota",
+    "props": {"metadata": {"name": "q", "namespace": "tenant-a"}, "spec": {"hard": {"pods": "10"}}},
+}
 
 
 def test_tenant_isolation():
     policy = P["stack-tenant-namespace-isolated"]
     assert analyze_stack(policy, [NS, DENY, QUOTA]).passed
-    allow_all = {**DENY, "props": {**DENY["props"], "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [{}]}}}
+    allow_all = {
+        **DENY,
+        "props": {**DENY["props"], "spec": {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "ingress": [{}]}},
+    }
     out = analyze_stack(policy, [NS, allow_all])
-    assert any("no default-deny NetworkPolicy" in v for v in out.violations) and any("no ResourceQuota" in v for v in out.violations)
+    assert any("no default-deny NetworkPolicy" in v for v in out.violations) and any(
+        "no ResourceQuota" in v for v in out.violations
+    )
     unknown = {**DENY, "props": {**DENY["props"], "spec": {"podSelector": {}, "policyTypes": UNKNOWN}}}
     assert analyze_stack(policy, [NS, unknown, QUOTA]).unknown
 
@@ -36,17 +53,25 @@ def test_gdpr_residency():
     bucket = {"type": "aws:s3/bucket:Bucket", "props": {"bucket": "b", "tags": {"compliance": "gdpr.soc2"}}}
     assert analyze_stack(policy, [{**bucket, "provider": {"region": "eu-west-1"}}]).passed
     out = analyze_stack(policy, [{**bucket, "provider": {"region": "us-east-1"}}])
-    assert out.violations == ["b belongs to a GDPR tenant but lives in us-east-1, outside the EU."] or "us-east-1" in out.violations[0]
+    assert (
+        out.violations == ["b belongs to a GDPR tenant but lives in us-east-1, outside the EU."]
+        or "us-east-1" in out.violations[0]
+    )
     gcs = {"type": "gcp:storage/bucket:Bucket", "props": {"location": "US", "labels": {"compliance": "gdpr"}}}
     assert analyze_stack(policy, [gcs]).violations
-    assert analyze_stack(policy, [{**gcs, "props": {"location": "EUROPE-WEST4", "labels": {"compliance": "gdpr"}}}]).passed
+    assert analyze_stack(
+        policy, [{**gcs, "props": {"location": "EUROPE-WEST4", "labels": {"compliance": "gdpr"}}}]
+    ).passed
     assert analyze_stack(policy, [{**gcs, "props": {"location": UNKNOWN, "labels": {"compliance": "gdpr"}}}]).unknown
-    azure = {"type": "azure-native:storage:StorageAccount", "props": {"location": "eastus", "tags": {"compliance": "gdpr"}}}
+    azure = {
+        "type": "azure-native:storage:StorageAccount",
+        "props": {"location": "eastus", "tags": {"compliance": "gdpr"}},
+    }
     assert analyze_stack(policy, [azure]).violations
 
 
 def test_hipaa_buckets_log_and_vaults_lock():
-    logging = P["aws-s3-bucket-logging-hipaa"]
+    logging = P["aws-s3-bucket-logging-enabled"]
     bucket = {"type": "aws:s3/bucket:Bucket", "props": {"bucket": "phi", "tags": {"compliance": "hipaa"}}}
     logs = {"type": "aws:s3/bucketLogging:BucketLogging", "props": {"bucket": "phi", "targetBucket": "logs"}}
     assert analyze_stack(logging, [bucket, logs]).passed
@@ -54,7 +79,10 @@ def test_hipaa_buckets_log_and_vaults_lock():
     assert analyze_stack(logging, [{**bucket, "props": {"bucket": "phi", "tags": UNKNOWN}}]).unknown
     lock = P["aws-backup-vault-locked-hipaa"]
     vault = {"type": "aws:backup/vault:Vault", "props": {"name": "v", "tags": {"compliance": "hipaa"}}}
-    locked = {"type": "aws:backup/vaultLockConfiguration:VaultLockConfiguration", "props": {"backupVaultName": "v", "minRetentionDays": 2190.0}}
+    locked = {
+        "type": "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+        "props": {"backupVaultName": "v", "minRetentionDays": 2190.0},
+    }
     assert analyze_stack(lock, [vault, locked]).passed
     assert analyze_stack(lock, [vault]).violations
     assert analyze_stack(lock, [vault, {**locked, "props": {"backupVaultName": UNKNOWN}}]).unknown
@@ -64,11 +92,19 @@ def test_monthly_budget():
     policy = P["stack-cost-budget-limited"]
     small = {"type": "aws:ec2/instance:Instance", "props": {"instanceType": "m6i.large"}}
     assert analyze_stack(policy, [small]).passed
-    big = [{"type": "aws:ec2/instance:Instance", "name": f"gpu{i}", "props": {"instanceType": "p5.48xlarge"}} for i in range(3)]
+    big = [
+        {"type": "aws:ec2/instance:Instance", "name": f"gpu{i}", "props": {"instanceType": "p5.48xlarge"}}
+        for i in range(3)
+    ]
     out = analyze_stack(policy, big)
     assert out.violations and "exceeds the budget of $20,000" in out.violations[0]
     assert analyze_stack(policy, big, config={"monthlyBudgetUsd": 1_000_000}).passed
-    assert "not in the price table" in analyze_stack(policy, [{"type": "aws:ec2/instance:Instance", "props": {"instanceType": "x9.huge"}}]).violations[0]
+    assert (
+        "not in the price table"
+        in analyze_stack(
+            policy, [{"type": "aws:ec2/instance:Instance", "props": {"instanceType": "x9.huge"}}]
+        ).violations[0]
+    )
     assert analyze_stack(policy, [{"type": "aws:ec2/instance:Instance", "props": {"instanceType": UNKNOWN}}]).unknown
 
 
@@ -94,6 +130,6 @@ def test_decoding_is_shared_within_a_call_and_never_across_calls():
 def test_stack_policies_only_see_what_they_declare():
     # The budget policy reads compute, volumes and databases; a bucket never reaches its check.
     policy = P["stack-cost-budget-limited"]
-    assert "aws:s3/bucket:Bucket" not in policy.meta.types
+    assert "aws:s3/bucket:Bucket" not in policy.types
     out = analyze_stack(policy, [{"type": "aws:s3/bucket:Bucket", "props": {"instanceType": "x9.huge"}}])
     assert out.passed

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from policies import suppressions
-from policies.registry import all_policies
+from policies.meta import all_policies
 from tests.policies.harness import analyze
 
 P = {p.name: p for p in all_policies()}
@@ -17,7 +17,12 @@ PAST = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 
 
 def entry(resource: str, expires: str) -> dict:
-    return {"resource": resource, "reason": "Migration to KMS tracked in PLAT-123", "owner": "storage-team", "expires": expires}
+    return {
+        "resource": resource,
+        "reason": "Migration to KMS tracked in PLAT-123",
+        "owner": "storage-team",
+        "expires": expires,
+    }
 
 
 def test_decide_is_pure_and_dated():
@@ -47,15 +52,27 @@ def test_policies_honour_suppressions_from_config():
     policy = P["aws-ebs-volume-encryption-required"]
     bad = {"size": 10.0, "encrypted": False}
     assert analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data").violations
-    assert analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", FUTURE)]}).passed
-    expired = analyze(policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", PAST)]})
-    assert expired.violations and f"suppression for legacy-* expired on {PAST} (owner storage-team)" in expired.violations[0]
+    assert analyze(
+        policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", FUTURE)]}
+    ).passed
+    expired = analyze(
+        policy, "aws:ebs/volume:Volume", bad, name="legacy-data", config={"suppressions": [entry("legacy-*", PAST)]}
+    )
+    assert (
+        expired.violations
+        and f"suppression for legacy-* expired on {PAST} (owner storage-team)" in expired.violations[0]
+    )
 
 
 def test_never_waive_controls_ignore_suppressions():
     policy = P["aws-s3-bucket-public-access-blocked"]
-    out = analyze(policy, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", {"blockPublicAcls": False}, name="site",
-                  config={"suppressions": [entry("site", FUTURE)]})
+    out = analyze(
+        policy,
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        {"blockPublicAcls": False},
+        name="site",
+        config={"suppressions": [entry("site", FUTURE)]},
+    )
     assert out.violations and "cannot be suppressed" in out.violations[0]
 
 
@@ -63,4 +80,9 @@ def test_a_suppression_without_reason_owner_or_expiry_is_rejected():
     from scripts.gate.config import PolicyConfigError
 
     with pytest.raises(PolicyConfigError, match="suppressions"):
-        analyze(P["aws-ebs-volume-encryption-required"], "aws:ebs/volume:Volume", {}, config={"suppressions": [{"resource": "x"}]})
+        analyze(
+            P["aws-ebs-volume-encryption-required"],
+            "aws:ebs/volume:Volume",
+            {},
+            config={"suppressions": [{"resource": "x"}]},
+        )

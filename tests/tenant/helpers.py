@@ -6,17 +6,13 @@ import copy
 import json
 from typing import Any
 
+from components import conventions
 from components.config import parse
 from components.platform import Platform
 from scripts import engine
 
-#: Types that hold tenant data or guard it; never deleted unless the spec says so.
-STATEFUL = {
-    "aws:kms/key:Key", "aws:s3/bucket:Bucket", "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey",
-    "gcp:storage/bucket:Bucket", "azure-native:keyvault:Vault", "azure-native:keyvault:Key",
-    "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:resources:ResourceGroup",
-    "kubernetes:core/v1:Namespace",
-}
+#: Types that hold tenant data or guard it; never deleted unless the spec says so (the one catalogue).
+STATEFUL = conventions.STATEFUL_TYPES
 
 #: A stack with a cluster and all three clouds; tests add tenants to it.
 BASE_STACK: dict[str, Any] = {

@@ -1,21 +1,17 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import containers, get, pod_template
+from policies.meta import resource_policy
+from policies.props import get, pod_containers
 
 
 def check(props, config):
-    _meta, spec = pod_template(props)
-    if spec is None:
-        return
-    for c in containers(spec):
-        if get(c, "securityContext.readOnlyRootFilesystem") is not True:
-            yield f"Container {c.get('name')} has a writable root filesystem."
+    for c in pod_containers(props):
+        if get(c.spec, "securityContext.readOnlyRootFilesystem") is not True:
+            yield f"{c.label} has a writable root filesystem."
 
 
 POLICY = resource_policy(
     name="kubernetes-pod-readonlyrootfs-required",
     description="Containers run with a read-only root filesystem.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="medium",

@@ -1,4 +1,5 @@
-from policies.base import stack_policy
+from policies.companions import missing_companions
+from policies.meta import stack_policy
 from policies.props import compliance_of
 
 VAULT = "aws:backup/vault:Vault"
@@ -6,16 +7,21 @@ LOCK = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 
 
 def check(resources, config):
-    locked = {r.props.get("backupVaultName") for r in resources if r.resource_type == LOCK}
-    for r in resources:
-        if r.resource_type == VAULT and "hipaa" in compliance_of(r.props) and (r.props.get("name") or r.name) not in locked:
-            yield f"Backup vault {r.props.get('name') or r.name} holds HIPAA recovery points but has no vault lock.", r
+    unlocked = missing_companions(
+        resources,
+        subjects=[VAULT],
+        companions=[LOCK],
+        link="backupVaultName",
+        subject_names=("name",),
+        applies=lambda r: "hipaa" in compliance_of(r.props),
+    )
+    for r in unlocked:
+        yield f"Backup vault {r.props.get('name') or r.name} holds HIPAA recovery points but has no vault lock.", r
 
 
 POLICY = stack_policy(
     name="aws-backup-vault-locked-hipaa",
     description="AWS Backup vaults of HIPAA tenants are locked against deletion of recovery points.",
-    pack="compliance",
     check=check,
     reads=[VAULT, LOCK],
     severity="high",

@@ -1,6 +1,6 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import containers, get, pod_template, tier_of
+from policies.meta import resource_policy
+from policies.props import get, pod_containers, pod_template, tier_of
 
 CONFIG = {
     "maxGpusPerPod": {
@@ -26,7 +26,7 @@ def check(props, config):
     tier = tier_of(props) or (tier_of({"metadata": meta}) if meta else None)
     if spec is None or tier is None:
         return
-    gpus = sum(_gpus(c) for c in containers(spec))
+    gpus = sum(_gpus(c.spec) for c in pod_containers(props))
     limit = config["maxGpusPerPod"].get(tier)
     if limit is not None and gpus > limit:
         yield f"The pod asks for {gpus:g} GPU(s); the {tier} tier allows {limit}."
@@ -35,7 +35,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-pod-gpu-limited",
     description="Pods request no more GPUs than the tenant's tier allows.",
-    pack="cost",
     types=TYPES,
     check=check,
     severity="medium",

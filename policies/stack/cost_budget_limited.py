@@ -1,16 +1,29 @@
 import json
 from pathlib import Path
 
-from policies.base import stack_policy
+from policies.meta import stack_policy
 from policies.props import get
 
 HOURS_PER_MONTH = 730
 #: Shipped with the cost pack; prices are list prices (USD) used for estimates only.
 PRICES = json.loads((Path(__file__).resolve().parents[1] / "cost" / "prices.json").read_text())
-CONFIG = {"monthlyBudgetUsd": {"type": "number", "minimum": 0, "default": 20000, "description": "Estimated monthly spend the stack may reach."}}
+CONFIG = {
+    "monthlyBudgetUsd": {
+        "type": "number",
+        "minimum": 0,
+        "default": 20000,
+        "description": "Estimated monthly spend the stack may reach.",
+    }
+}
 
 
-PRICED = ["aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "gcp:compute/instance:Instance", "azure-native:compute:VirtualMachine"]
+PRICED = [
+    "aws:ec2/instance:Instance",
+    "aws:ebs/volume:Volume",
+    "aws:rds/instance:Instance",
+    "gcp:compute/instance:Instance",
+    "azure-native:compute:VirtualMachine",
+]
 
 
 def monthly_cost(r) -> tuple[float | None, str]:
@@ -22,7 +35,9 @@ def monthly_cost(r) -> tuple[float | None, str]:
         return (hourly * HOURS_PER_MONTH if hourly is not None else None), f"EC2 {kind}"
     if t == "aws:ebs/volume:Volume":
         size = p.get("size") or 0
-        return size * PRICES["aws_ebs_gb_month"].get(p.get("type") or "gp3", PRICES["aws_ebs_gb_month"]["gp3"]), f"EBS {size:g} GB"
+        return size * PRICES["aws_ebs_gb_month"].get(
+            p.get("type") or "gp3", PRICES["aws_ebs_gb_month"]["gp3"]
+        ), f"EBS {size:g} GB"
     if t == "aws:rds/instance:Instance":
         kind = p.get("instanceClass")
         hourly = PRICES["aws_rds_hourly"].get(kind)
@@ -57,8 +72,9 @@ def check(resources, config):
 
 POLICY = stack_policy(
     name="stack-cost-budget-limited",
-    description="The estimated monthly cost of the stack's compute, databases and volumes stays within the configured budget.",
-    pack="cost",
+    description=(
+        "The estimated monthly cost of the stack's compute, databases and volumes stays within the configured budget."
+    ),
     check=check,
     reads=PRICED,
     severity="medium",

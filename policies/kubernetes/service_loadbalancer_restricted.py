@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list, get, is_world
 
 
@@ -13,7 +13,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-service-loadbalancer-restricted",
     description="LoadBalancer Services restrict their source ranges.",
-    pack="security",
     types=["kubernetes:core/v1:Service"],
     check=check,
     severity="high",

@@ -1,5 +1,5 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
+from policies.meta import resource_policy
 from policies.props import pod_template
 
 
@@ -15,7 +15,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="kubernetes-pod-hostnamespaces-forbidden",
     description="Pods never share the host network, PID or IPC namespaces.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="critical",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 from policies.props import as_list
 
 PRIMITIVE = ("roles/owner", "roles/editor")
@@ -15,7 +15,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="gcp-projects-iam-primitive-forbidden",
     description="Service accounts never hold the primitive Owner or Editor roles.",
-    pack="security",
     types=["gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMBinding:IAMBinding"],
     check=check,
     severity="high",

@@ -1,4 +1,4 @@
-from policies.base import resource_policy
+from policies.meta import resource_policy
 
 PUBLIC = ("public-read", "public-read-write", "authenticated-read")
 
@@ -16,7 +16,6 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-s3-bucket-public-acl-forbidden",
     description="S3 buckets never grant access to all users through ACLs.",
-    pack="security",
     types=["aws:s3/bucket:Bucket", "aws:s3/bucketAcl:BucketAcl"],
     check=check,
     severity="critical",

@@ -1,21 +1,17 @@
-from policies.base import resource_policy
 from policies.kubernetes._workloads import TYPES
-from policies.props import containers, get, pod_template
+from policies.meta import resource_policy
+from policies.props import get, pod_containers
 
 
 def check(props, config):
-    _meta, spec = pod_template(props)
-    if spec is None:
-        return
-    for c in containers(spec):
-        if get(c, "securityContext.allowPrivilegeEscalation") is not False:
-            yield f"Container {c.get('name')} does not set allowPrivilegeEscalation: false."
+    for c in pod_containers(props):
+        if get(c.spec, "securityContext.allowPrivilegeEscalation") is not False:
+            yield f"{c.label} does not set allowPrivilegeEscalation: false."
 
 
 POLICY = resource_policy(
     name="kubernetes-pod-privilegeescalation-forbidden",
     description="Containers cannot escalate privileges.",
-    pack="security",
     types=TYPES,
     check=check,
     severity="high",
