@@ -127,13 +127,14 @@ def parse(
     *,
     source: str,
     secret_keys: set[str] | frozenset[str] = frozenset(),
-    secure_paths: set[str] | None = None,
+    secure_paths: set[str] | frozenset[str] = frozenset(),
 ) -> StackConfig:
     """Validate the ``plinth:`` values of a stack (keys without the namespace).
 
-    ``secure_paths`` (offline: the key paths that were ``secure:`` in YAML) or, when ``None``,
-    ``secret_keys`` (with the CLI: top-level keys it marked secret) decide whether every
-    credential really came from encrypted config.
+    A credential is accepted only when it came from encrypted config: its key path is one of
+    ``secure_paths`` (paths that are ``secure:`` in the stack file, as ``pulumi config set --secret
+    --path`` records them), or its top-level key is one of ``secret_keys`` (keys the CLI marked
+    secret whose source records no paths, e.g. an ESC environment).
     """
     try:
         cfg = MODEL.model_validate(dict(raw))
@@ -141,7 +142,7 @@ def parse(
         raise ConfigError(source, problems_from(err, MODEL)) from None
     problems = cross_check(cfg)
     for path, _secret in find_secrets(cfg):
-        encrypted = path in secure_paths if secure_paths is not None else path.split(".")[0].split("[")[0] in secret_keys
+        encrypted = path in secure_paths or path.split(".")[0].split("[")[0] in secret_keys
         if not encrypted:
             problems.append(
                 (path, f"is a credential and must be encrypted: run pulumi config set --secret --path '{NAMESPACE}:{path}' <value>")

@@ -23,6 +23,90 @@ from components.base import UNKNOWN
 from components.config import NAMESPACE, ConfigError, StackConfig, parse
 
 
+# --------------------------------------------------------------------------------------------
+# YAML, read strictly
+# --------------------------------------------------------------------------------------------
+#: How many values a document may expand to through aliases (a billion-laughs document expands to
+#: 10^9 from a few hundred bytes). Real stack files hold hundreds.
+MAX_EXPANDED_VALUES = 100_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses duplicate keys instead of keeping the last one."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            try:
+                hashable = hash(key) is not None
+            except TypeError:
+                hashable = False
+            if hashable and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+            if hashable:
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    if id(node) in memo:
+        return memo[id(node)]
+    memo[id(node)] = 1  # a node that refers to itself (a recursive alias) counts once
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(v, memo) for v in node.value)
+    memo[id(node)] = size
+    return size
+
+
+def _biggest_expansion(node: yaml.Node, memo: dict[int, int]) -> yaml.Node:
+    """The deepest node that still expands beyond the limit: where the aliases multiply."""
+    while True:
+        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else (
+            list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        over = [c for c in children if memo.get(id(c), 0) > MAX_EXPANDED_VALUES]
+        if not over:
+            return node
+        node = over[0]
+
+
+def load_yaml(text: str, source: str) -> Any:
+    """A YAML document read safely: no duplicate keys, no alias expansion bomb; ConfigError names the line."""
+    try:
+        node = yaml.compose(text, Loader=_StrictLoader)
+        if node is None:
+            return None
+        memo: dict[int, int] = {}
+        if _expanded_size(node, memo) > MAX_EXPANDED_VALUES:
+            where = _biggest_expansion(node, memo).start_mark
+            raise ConfigError(source, [("", f"line {where.line + 1}: YAML aliases expand to more than {MAX_EXPANDED_VALUES} "
+                                            "values; write the values out instead of nesting aliases")])
+        loader = _StrictLoader(text)
+        try:
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise ConfigError(source, [("", f"invalid YAML at {where}{problem}")]) from None
+
+
+def read_text(path: Path, source: str, what: str) -> str:
+    """A file's text; ConfigError (naming the file) when it cannot be read or is not UTF-8."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except OSError as err:
+        raise ConfigError(source, [("", f"cannot read the {what}: {err.strerror or err}")]) from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(source, [("", f"the {what} is not UTF-8 text (byte {err.start} cannot be decoded)")]) from None
+
+
 def _decode_runtime_value(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:
@@ -45,7 +129,26 @@ def load_from_runtime(project_dir: Path | None = None) -> StackConfig:
     secret = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
     stack = pulumi.get_stack()
     source = f"{_stack_dir_name(project_dir)}/Pulumi.{stack}.yaml" if project_dir else f"Pulumi.{stack}.yaml"
-    return parse(raw, source=source, secret_keys=secret)
+    # The CLI marks a whole top-level key secret when any value under it is; which paths are
+    # encrypted is recorded only in the stack file (pulumi config set --secret --path), so read it.
+    in_file, secure_paths = _secure_paths_of(project_dir / source if project_dir else None, source)
+    return parse(raw, source=source, secret_keys=secret - in_file, secure_paths=secure_paths)
+
+
+def _secure_paths_of(path: Path | None, source: str) -> tuple[set[str], set[str]]:
+    """(``plinth:`` keys the stack file sets, key paths it holds as ``secure:``); empty without the file."""
+    if path is None or not path.is_file():
+        return set(), set()
+    document = load_yaml(read_text(path, source, "stack file"), source)
+    config = document.get("config") if isinstance(document, dict) else None
+    keys: set[str] = set()
+    secure: set[str] = set()
+    for key, value in (config or {}).items():
+        namespace, _, short = str(key).rpartition(":")
+        if namespace in ("", NAMESPACE):
+            keys.add(short)
+            _strip_secure(value, short, secure)
+    return keys, secure
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,18 +167,15 @@ def _stack_dir_name(project_dir: Path | None) -> str:
 
 def read_project(project_dir: Path) -> Project:
     path = project_dir / "Pulumi.yaml"
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except OSError as err:
-        raise ConfigError(str(path.name), [("", f"cannot read the project file: {err.strerror}")]) from None
-    except yaml.YAMLError as err:
-        raise ConfigError(path.name, [("", f"invalid YAML: {err}")]) from None
+    data = load_yaml(read_text(path, path.name, "project file"), path.name) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(path.name, [("", f"a project file is a mapping, found {type(data).__name__}")])
     return Project(name=str(data.get("name", NAMESPACE)), dir=project_dir, stack_config_dir=str(data.get("stackConfigDir", ".")))
 
 
 def available_stacks(project_dir: Path) -> list[str]:
     folder = project_dir / read_project(project_dir).stack_config_dir
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in folder.glob("Pulumi.*.yaml"))
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in folder.glob("Pulumi.*.yaml") if p.is_file())
 
 
 def stack_file_path(project_dir: Path, stack: str) -> Path:
@@ -123,15 +223,7 @@ def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path |
         source = str(path.resolve().relative_to(base.resolve()))
     except ValueError:
         source = str(path)
-    try:
-        document = yaml.safe_load(path.read_text())
-    except OSError as err:
-        raise ConfigError(source, [("", f"cannot read the stack file: {err.strerror}")]) from None
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise ConfigError(source, [("", f"invalid YAML at {where}{problem}")]) from None
+    document = load_yaml(read_text(path, source, "stack file"), source)
     if document is None:
         document = {}
     if not isinstance(document, dict):
@@ -159,5 +251,5 @@ def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path |
         if namespace == project:
             raw[short] = value
             secure_paths |= local_secure
-    cfg = parse(raw, source=source, secret_keys={k.split(":", 1)[1] for k in secret_keys}, secure_paths=secure_paths)
+    cfg = parse(raw, source=source, secure_paths=secure_paths)
     return LoadedStack(config=cfg, pulumi_config=flat, secret_keys=secret_keys)

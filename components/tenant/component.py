@@ -51,6 +51,8 @@ class EgressRuleArgs(TypedDict):
     """Destination ports (default 443)."""
     protocol: NotRequired[str]
     """``TCP`` (default) or ``UDP``."""
+    acknowledge_internet: NotRequired[str]
+    """Why a GDPR or HIPAA tenant may reach the whole internet (required with ``0.0.0.0/0`` for them)."""
 
 
 class TenantArgs(TypedDict):

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from components import clouds, conventions
+from components.args import snake_case
 from components.base import DnsLabel, StrictModel, Text
 from components.cluster import KubernetesSettings
 
@@ -46,6 +47,12 @@ class EgressRule(StrictModel):
     cidr: str
     ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=lambda: [443], min_length=1)
     protocol: Literal["TCP", "UDP"] = "TCP"
+    acknowledge_internet: Annotated[str, StringConstraints(min_length=10, max_length=256)] | None = None
+    """Why a GDPR or HIPAA tenant may reach the whole internet (required with 0.0.0.0/0 or ::/0 for them)."""
+
+    @property
+    def is_internet(self) -> bool:
+        return ipaddress.ip_network(self.cidr).prefixlen == 0
 
     @field_validator("cidr")
     @classmethod
@@ -125,6 +132,19 @@ def placement_problems(
             problems.append(("tenant", "region", f"{why} must be in an EU region; {region!r} is not"))
         if spec.data_residency == "us" and is_eu:
             problems.append(("tenant", "region", f"dataResidency is us but {region!r} is an EU region"))
+    regulated = sorted({"gdpr", "hipaa"} & set(spec.compliance))
+    for i, rule in enumerate(spec.allowed_egress):
+        if rule.is_internet and regulated and rule.acknowledge_internet is None:
+            problems.append(("tenant", f"allowedEgress[{i}].cidr",
+                             f"{rule.cidr} lets a {'/'.join(regulated)} tenant's pods send data anywhere on the internet; "
+                             "name the destinations, or set acknowledgeInternet: <why> on this rule"))
+    if cluster is not None:
+        tenant_ns = conventions.namespace_name(spec.id)
+        for key in ("monitoringNamespace", "ingressNamespace"):
+            if getattr(cluster, snake_case(key)) == tenant_ns:
+                problems.append(("stack", f"kubernetes.{key}",
+                                 f"{tenant_ns!r} is tenant {spec.id}'s namespace: a platform namespace is never a tenant's "
+                                 "(its pods would be trusted by every tenant's network policies)"))
     if spec.data_deletion == "delete" and environment == "prod":
         problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
     federates = spec.cloud in ("aws", "azure") or (spec.cloud == "gcp" and cluster is not None and cluster.distribution != "gke")

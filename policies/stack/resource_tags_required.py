@@ -1,3 +1,5 @@
+import json
+import os
 from collections.abc import Mapping
 
 from components import conventions
@@ -35,16 +37,34 @@ def check(props, config):
         yield f"Missing required tag(s): {', '.join(missing)}."
 
 
-def remediate(props, config, resource_type):
-    """Adds ``managed-by: plinth`` when it is missing; the one required value that is never a guess.
+def stack_environment() -> str | None:
+    """``plinth:environment`` of the stack being analysed.
 
-    Everything else (environment, tenant, cost center) stays a violation - reported as mandatory
-    when the policy runs at remediate level - because only the tenant spec knows the right value.
+    The Pulumi CLI starts a policy pack with the stack's config in ``PULUMI_CONFIG`` (and so does
+    Plinth's offline gate), so the environment tag's value is known, never a guess.
+    """
+    try:
+        value = json.loads(os.environ.get("PULUMI_CONFIG") or "{}").get(f"{conventions.PACKAGE}:environment")
+    except (json.JSONDecodeError, AttributeError):
+        return None
+    return value if value in ("dev", "staging", "prod") else None
+
+
+def remediate(props, config, resource_type):
+    """Adds ``managed-by: plinth`` and, from the stack's config, ``environment`` when they are missing.
+
+    Those two values are never a guess. The tenant and cost-center tags stay violations - reported
+    as mandatory when the policy runs at remediate level - because only the tenant spec knows them.
     Advisory by default: remediation is opt-in (``{"stack-resource-tags-required": "remediate"}``).
     """
     path = TAGGABLE.get(resource_type, "tags")
     current = dict(get(props, path) or {})
-    if conventions.TAG_MANAGED_BY in current:
+    added = {conventions.TAG_MANAGED_BY: conventions.MANAGED_BY_VALUE}
+    environment = stack_environment()
+    if environment is not None:
+        added[conventions.TAG_ENVIRONMENT] = environment
+    added = {k: v for k, v in added.items() if k not in current}
+    if not added:
         return None
     out = {k: props[k] for k in props}
     *parents, last = path.split(".")
@@ -52,7 +72,7 @@ def remediate(props, config, resource_type):
     for part in parents:  # copy each level on the way down, so the SDK's props stay untouched
         target[part] = dict(target.get(part) or {})
         target = target[part]
-    target[last] = {**current, conventions.TAG_MANAGED_BY: conventions.MANAGED_BY_VALUE}
+    target[last] = {**current, **added}
     return out
 
 

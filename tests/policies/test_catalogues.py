@@ -168,3 +168,17 @@ def test_newly_catalogued_stateful_types_must_be_protected():
     assert analyze_stack(policy, [namespace]).passed, (
         "Kubernetes data is retained, not protected (packs cannot see retain)"
     )
+
+
+def test_remediation_adds_the_environment_from_the_stacks_config(monkeypatch):
+    """The CLI (and the offline gate) start a pack with the stack's config in PULUMI_CONFIG, so the
+    environment tag is known, never a guess; tenant and cost center stay violations."""
+    policy = P["stack-resource-tags-required"]
+    bucket = "aws:s3/bucket:Bucket"
+    monkeypatch.setenv("PULUMI_CONFIG", '{"plinth:environment": "staging"}')
+    fixed = remediate(policy, bucket, {"bucket": "b", "tags": {"tenant": "acme"}}, config={"enforcementLevel": "remediate"})
+    assert fixed["tags"] == {"tenant": "acme", "managed-by": "plinth", "environment": "staging"}
+    assert analyze(policy, bucket, fixed).violations == ["Missing required tag(s): cost-center."]
+    monkeypatch.setenv("PULUMI_CONFIG", "{}")
+    fixed = remediate(policy, bucket, {"bucket": "b", "tags": {}}, config={"enforcementLevel": "remediate"})
+    assert fixed["tags"] == {"managed-by": "plinth"}, "without the stack's environment nothing is guessed"

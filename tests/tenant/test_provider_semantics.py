@@ -222,3 +222,18 @@ def test_every_generated_name_follows_its_providers_rules(tenant_id, environment
             assert not conventions.name_problems(kind, name), conventions.name_problems(kind, name)
     provider = gcp_part.provider_name("1", environment, "x").rsplit("/", 1)[1]
     assert not conventions.name_problems("gcp-wif", provider)
+
+
+@pytest.mark.parametrize("key", ["ingressNamespace", "monitoringNamespace"])
+def test_a_platform_namespace_can_never_be_a_tenant_namespace(key):
+    doc = stack(tenant(), tenant(id="globex"), kubernetes={**BASE_STACK["kubernetes"], key: "tenant-globex"})
+    with pytest.raises(ConfigError, match=rf"plinth:kubernetes\.{key}: 'tenant-globex' is tenant globex's namespace"):
+        parse(doc, source="test")
+
+
+def test_internet_egress_for_regulated_tenants_needs_an_acknowledgement():
+    rule = {"cidr": "0.0.0.0/0", "ports": [443]}
+    with pytest.raises(ConfigError, match=r"plinth:tenants\[0\]\.allowedEgress\[0\]\.cidr: 0\.0\.0\.0/0 lets a gdpr tenant's pods"):
+        parse(stack(tenant(compliance=["gdpr"], cloud="aws", allowedEgress=[rule])), source="test")
+    parse(stack(tenant(compliance=["gdpr"], cloud="aws", allowedEgress=[{**rule, "acknowledgeInternet": "calls partner APIs, PLAT-42"}])), source="test")
+    parse(stack(tenant(compliance=["soc2"], allowedEgress=[rule])), source="test")
