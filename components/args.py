@@ -80,7 +80,9 @@ def describe(err: Mapping[str, Any]) -> str:
     return message
 
 
-def problems_from(err: ValidationError, model: type[BaseModel], *, prefix: str = "", snake: bool = False) -> list[Problem]:
+def problems_from(
+    err: ValidationError, model: type[BaseModel], *, prefix: str = "", snake: bool = False
+) -> list[Problem]:
     """One ``(key path, message)`` per pydantic error, paths under ``prefix``."""
     problems = []
     for e in err.errors():
@@ -124,4 +126,7 @@ def input_error(owner: str, err: ArgsError) -> Exception:
 def unknown_keys(args: Mapping[str, Any], typed: Any, prefix: str = "args") -> list[Problem]:
     """Keys of ``args`` that the TypedDict ``typed`` does not declare (a typo is never silently ignored)."""
     allowed = set(typed.__required_keys__) | set(typed.__optional_keys__)
-    return [(f"{prefix}.{k}", f"unknown key; allowed keys here: {', '.join(sorted(allowed))}") for k in sorted(set(args) - allowed)]
+    return [
+        (f"{prefix}.{k}", f"unknown key; allowed keys here: {', '.join(sorted(allowed))}")
+        for k in sorted(set(args) - allowed)
+    ]

@@ -93,7 +93,10 @@ class Secret:
                 [
                     core_schema.is_instance_schema(cls),
                     core_schema.chain_schema(
-                        [core_schema.is_instance_schema(pulumi.Output), core_schema.no_info_plain_validator_function(cls)]
+                        [
+                            core_schema.is_instance_schema(pulumi.Output),
+                            core_schema.no_info_plain_validator_function(cls),
+                        ]
                     ),
                     from_str,
                 ]

@@ -48,8 +48,12 @@ class GcpSettings(StrictModel):
     """Numeric project id (names the project's workload identity pools and service agents)."""
 
 
-SubnetId = Annotated[str, StringConstraints(
-    pattern=r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$")]
+SubnetId = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$"
+    ),
+]
 Duration = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]*(s|m)$")]
 
 
@@ -79,9 +83,13 @@ class AzureSettings(StrictModel):
             except ValueError as err:
                 raise ValueError(f"{item!r} is not an IPv4 address or range ({err})") from None
             if network.version != 4 or not network.is_global:
-                raise ValueError(f"{item!r} is not a public IPv4 address or range: Azure storage firewalls only take public IPv4")
+                raise ValueError(
+                    f"{item!r} is not a public IPv4 address or range: Azure storage firewalls only take public IPv4"
+                )
             if network.prefixlen in (31, 32) and "/" in item:
-                raise ValueError(f"{item!r}: Azure storage rules do not take /31 or /32 ranges; write the single addresses")
+                raise ValueError(
+                    f"{item!r}: Azure storage rules do not take /31 or /32 ranges; write the single addresses"
+                )
         return value
 
 
@@ -120,9 +128,21 @@ class AzureSubscriptionArgs(TypedDict):
 #: Azure regions inside the EU/EEA (https://learn.microsoft.com/azure/reliability/regions-list).
 AZURE_EU_REGIONS: frozenset[str] = frozenset(
     {
-        "westeurope", "northeurope", "francecentral", "francesouth", "germanywestcentral",
-        "germanynorth", "swedencentral", "swedensouth", "italynorth", "polandcentral",
-        "spaincentral", "norwayeast", "norwaywest", "austriaeast", "belgiumcentral",
+        "westeurope",
+        "northeurope",
+        "francecentral",
+        "francesouth",
+        "germanywestcentral",
+        "germanynorth",
+        "swedencentral",
+        "swedensouth",
+        "italynorth",
+        "polandcentral",
+        "spaincentral",
+        "norwayeast",
+        "norwaywest",
+        "austriaeast",
+        "belgiumcentral",
         "denmarkeast",
     }
 )
@@ -195,37 +215,60 @@ class Cloud:
         return self.normalise_location(value) if isinstance(value, str) and value else None
 
     def tenant_builder(self) -> Callable[..., Any]:
-        return importlib.import_module(self.tenant_module).build  # type: ignore[no-any-return]
+        build: Callable[..., Any] = importlib.import_module(self.tenant_module).build
+        return build
 
     def cluster_identity_builder(self, cluster: Any) -> Callable[..., dict[str, Any]] | None:
         """What the stack creates once so this cloud trusts the cluster's workloads (None: nothing)."""
         module = importlib.import_module(self.tenant_module)
         needs = getattr(module, "needs_cluster_identity", None)
-        return module.cluster_identity if needs is not None and needs(cluster) else None  # type: ignore[no-any-return]
+        builder: Callable[..., dict[str, Any]] = module.cluster_identity
+        return builder if needs is not None and needs(cluster) else None
 
 
 CLOUDS: dict[str, Cloud] = {
     "aws": Cloud(
-        name="aws", package="aws", settings=AwsSettings, region_key="region", region_pattern=AWS_REGION,
-        is_eu=lambda region: region.startswith("eu-"), uses_labels=False,
-        location_keys=("region",), provider_location_key="region",
+        name="aws",
+        package="aws",
+        settings=AwsSettings,
+        region_key="region",
+        region_pattern=AWS_REGION,
+        is_eu=lambda region: region.startswith("eu-"),
+        uses_labels=False,
+        location_keys=("region",),
+        provider_location_key="region",
         identity="IAM role trusted through the cluster's IAM OIDC provider (IRSA)",
-        make_provider=_aws_provider, tenant_module="components.tenant.aws",
+        make_provider=_aws_provider,
+        tenant_module="components.tenant.aws",
     ),
     "gcp": Cloud(
-        name="gcp", package="gcp", settings=GcpSettings, region_key="region", region_pattern=GCP_REGION,
+        name="gcp",
+        package="gcp",
+        settings=GcpSettings,
+        region_key="region",
+        region_pattern=GCP_REGION,
         # "eu" is the EU multi-region; "europe-*" the EU regions.
-        is_eu=lambda region: region.startswith("europe-") or region == "eu", uses_labels=True,
-        location_keys=("location", "region"), provider_location_key="region",
+        is_eu=lambda region: region.startswith("europe-") or region == "eu",
+        uses_labels=True,
+        location_keys=("location", "region"),
+        provider_location_key="region",
         identity="service account reached through GKE Workload Identity or Workload Identity Federation",
-        make_provider=_gcp_provider, tenant_module="components.tenant.gcp",
+        make_provider=_gcp_provider,
+        tenant_module="components.tenant.gcp",
     ),
     "azure": Cloud(
-        name="azure", package="azure-native", settings=AzureSettings, region_key="location",
-        region_pattern=AZURE_REGION, is_eu=lambda region: region in AZURE_EU_REGIONS, uses_labels=False,
-        location_keys=("location",), provider_location_key="location",
+        name="azure",
+        package="azure-native",
+        settings=AzureSettings,
+        region_key="location",
+        region_pattern=AZURE_REGION,
+        is_eu=lambda region: region in AZURE_EU_REGIONS,
+        uses_labels=False,
+        location_keys=("location",),
+        provider_location_key="location",
         identity="user-assigned managed identity with a federated credential for the cluster's issuer",
-        make_provider=_azure_provider, tenant_module="components.tenant.azure",
+        make_provider=_azure_provider,
+        tenant_module="components.tenant.azure",
     ),
 }
 #: Resource packages -> cloud.

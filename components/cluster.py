@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, TypedDict
 
-from pydantic import StringConstraints, model_validator
-
 import pulumi
+from pydantic import StringConstraints, model_validator
 
 from components import conventions
 from components.base import DnsLabel, StrictModel
@@ -30,13 +29,17 @@ class KubernetesSettings(StrictModel):
     gke_project: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] | None = None
     """distribution gke: the cluster's project, whose ``<project>.svc.id.goog`` pool the workloads are in
     (default: plinth:gcp.project)."""
-    aws_oidc_provider_arn: Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$")] | None = None
+    aws_oidc_provider_arn: (
+        Annotated[str, StringConstraints(pattern=r"^arn:aws[a-z-]*:iam::\d{12}:oidc-provider/.+$")] | None
+    ) = None
     """An existing IAM OIDC provider for the issuer (e.g. made by eksctl); without it Plinth creates one."""
 
     @model_validator(mode="after")
     def _gke(self) -> "KubernetesSettings":
         if self.gke_project is not None and self.distribution != "gke":
-            raise ValueError("gkeProject is set but distribution is not gke: set distribution: gke or remove gkeProject")
+            raise ValueError(
+                "gkeProject is set but distribution is not gke: set distribution: gke or remove gkeProject"
+            )
         return self
 
 

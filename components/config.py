@@ -8,7 +8,6 @@ errors of a file are reported at once.
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, Mapping, TypeVar
 
@@ -70,15 +69,17 @@ def _compose() -> type[StackConfig]:
 
     fields: dict[str, Any] = {name: (entry.settings | None, None) for name, entry in clouds.CLOUDS.items()}
     for cap in capabilities.CAPABILITIES:
-        default = Field(default_factory=cap.default_factory, **cap.field_options) if cap.default_factory else Field(
-            cap.default, **cap.field_options
+        default = (
+            Field(default_factory=cap.default_factory, **cap.field_options)
+            if cap.default_factory
+            else Field(cap.default, **cap.field_options)
         )
         fields[cap.key] = (cap.annotation, default)
     reserved = [key for key in RESERVED if key not in fields]
     for key in reserved:
         fields[key] = (Any, None)
     validators = {"_reserved": field_validator(*reserved)(_reserved)} if reserved else {}
-    model: type[StackConfig] = create_model(  # type: ignore[call-overload]
+    model: type[StackConfig] = create_model(
         "StackConfig", __base__=StackConfig, __validators__=validators, **fields
     )
     return model
@@ -145,7 +146,11 @@ def parse(
         encrypted = path in secure_paths or path.split(".")[0].split("[")[0] in secret_keys
         if not encrypted:
             problems.append(
-                (path, f"is a credential and must be encrypted: run pulumi config set --secret --path '{NAMESPACE}:{path}' <value>")
+                (
+                    path,
+                    "is a credential and must be encrypted: run "
+                    f"pulumi config set --secret --path '{NAMESPACE}:{path}' <value>",
+                )
             )
     if problems:
         raise ConfigError(source, problems)

@@ -51,7 +51,7 @@ REQUIRED_TAGS: tuple[str, ...] = (TAG_MANAGED_BY, TAG_ENVIRONMENT)
 REQUIRED_TENANT_TAGS: tuple[str, ...] = (TAG_TENANT, TAG_COST_CENTER)
 
 
-def tags(base: Mapping[str, str] | None = None, /, **extra: str) -> dict[str, str]:
+def tags(base: Mapping[str, str] | None = None, /, **extra: str | None) -> dict[str, str]:
     """Merge tag sets left to right; later (user-given) values win, ``None`` values are dropped.
 
     ``tags({"a": "1"}, a="2") == {"a": "2"}`` - user tags always override defaults.
@@ -153,9 +153,20 @@ def physical_name(*parts: str, max_len: int, sep: str = "-", alnum_only: bool = 
 #: patterns it must not contain), by kind of name.
 NAME_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-    "s3-bucket": (r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
-                  (r"\.\.", r"^xn--", r"^sthree-", r"^amzn-s3-demo-", r"-s3alias$", r"--ol-s3$", r"--x-s3$", r"--table-s3$",
-                   r"^\d+\.\d+\.\d+\.\d+$")),
+    "s3-bucket": (
+        r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        (
+            r"\.\.",
+            r"^xn--",
+            r"^sthree-",
+            r"^amzn-s3-demo-",
+            r"-s3alias$",
+            r"--ol-s3$",
+            r"--x-s3$",
+            r"--table-s3$",
+            r"^\d+\.\d+\.\d+\.\d+$",
+        ),
+    ),
     # https://cloud.google.com/storage/docs/buckets#naming: no "google" or close misspellings, no "goog" prefix
     "gcs-bucket": (r"[a-z0-9][a-z0-9_.-]{1,61}[a-z0-9]", (r"g[o0][o0]g[l1][e3]", r"^goog")),
     # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
@@ -181,7 +192,9 @@ def name_problems(kind: str, name: str) -> list[str]:
     """Why ``name`` breaks the provider's rules for ``kind`` (empty when it is valid)."""
     pattern, forbidden = NAME_RULES[kind]
     problems = [] if re.fullmatch(pattern, name) else [f"{name!r} is not a valid {kind} name (must match {pattern})"]
-    problems += [f"{name!r} is not a valid {kind} name (must not match {bad})" for bad in forbidden if re.search(bad, name)]
+    problems += [
+        f"{name!r} is not a valid {kind} name (must not match {bad})" for bad in forbidden if re.search(bad, name)
+    ]
     return problems
 
 
@@ -189,8 +202,10 @@ def gcs_bucket_name_problems(tenant_id: str, project: str) -> list[str]:
     """Cloud Storage refuses bucket names containing "google" or close misspellings (e.g. "g00gle")."""
     name = physical_name("plinth", "dev", tenant_id, "data", project, max_len=GCS_BUCKET_MAX)
     if name_problems("gcs-bucket", name):
-        return [f"tenant id {tenant_id!r} cannot name a Cloud Storage bucket: bucket names must not contain 'google' "
-                "or a close misspelling of it; choose another id"]
+        return [
+            f"tenant id {tenant_id!r} cannot name a Cloud Storage bucket: bucket names must not contain 'google' "
+            "or a close misspelling of it; choose another id"
+        ]
     return []
 
 
@@ -251,19 +266,41 @@ REGION_PATTERNS: dict[str, str] = {name: c.region_pattern for name, c in _CLOUDS
 #: stateful-resource policy requires ``protect`` on them (the only option packs can see).
 STATEFUL_CLOUD_TYPES: frozenset[str] = frozenset(
     {
-        "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:kms/key:Key",
-        "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:docdb/cluster:Cluster",
-        "aws:redshift/cluster:Cluster", "aws:dynamodb/table:Table", "aws:opensearch/domain:Domain",
-        "aws:ebs/volume:Volume", "aws:efs/fileSystem:FileSystem", "aws:backup/vault:Vault",
+        "aws:s3/bucket:Bucket",
+        "aws:s3/bucketV2:BucketV2",
+        "aws:kms/key:Key",
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:docdb/cluster:Cluster",
+        "aws:redshift/cluster:Cluster",
+        "aws:dynamodb/table:Table",
+        "aws:opensearch/domain:Domain",
+        "aws:ebs/volume:Volume",
+        "aws:efs/fileSystem:FileSystem",
+        "aws:backup/vault:Vault",
         "aws:secretsmanager/secret:Secret",
-        "gcp:storage/bucket:Bucket", "gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey",
-        "gcp:sql/databaseInstance:DatabaseInstance", "gcp:spanner/instance:Instance", "gcp:bigquery/dataset:Dataset",
-        "gcp:compute/disk:Disk", "gcp:compute/regionDisk:RegionDisk", "gcp:filestore/instance:Instance",
+        "gcp:storage/bucket:Bucket",
+        "gcp:kms/keyRing:KeyRing",
+        "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:sql/databaseInstance:DatabaseInstance",
+        "gcp:spanner/instance:Instance",
+        "gcp:bigquery/dataset:Dataset",
+        "gcp:compute/disk:Disk",
+        "gcp:compute/regionDisk:RegionDisk",
+        "gcp:filestore/instance:Instance",
         "gcp:secretmanager/secret:Secret",
-        "azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer",
-        "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:keyvault:Secret",
-        "azure-native:sql:Server", "azure-native:sql:Database", "azure-native:dbforpostgresql:Server",
-        "azure-native:dbformysql:Server", "azure-native:cosmosdb:DatabaseAccount", "azure-native:compute:Disk",
+        "azure-native:resources:ResourceGroup",
+        "azure-native:storage:StorageAccount",
+        "azure-native:storage:BlobContainer",
+        "azure-native:keyvault:Vault",
+        "azure-native:keyvault:Key",
+        "azure-native:keyvault:Secret",
+        "azure-native:sql:Server",
+        "azure-native:sql:Database",
+        "azure-native:dbforpostgresql:Server",
+        "azure-native:dbformysql:Server",
+        "azure-native:cosmosdb:DatabaseAccount",
+        "azure-native:compute:Disk",
     }
 )
 #: Kubernetes objects whose deletion deletes data with them: a namespace takes its volumes and
@@ -282,27 +319,54 @@ TAGGABLE_TYPES: dict[str, str] = {
     **{
         token: "tags"
         for token in (
-            "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:kms/key:Key", "aws:iam/role:Role",
-            "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:docdb/cluster:Cluster",
-            "aws:redshift/cluster:Cluster", "aws:dynamodb/table:Table", "aws:opensearch/domain:Domain",
-            "aws:ec2/instance:Instance", "aws:ebs/volume:Volume", "aws:efs/fileSystem:FileSystem",
-            "aws:backup/vault:Vault", "aws:backup/plan:Plan", "aws:secretsmanager/secret:Secret",
-            "aws:ec2/vpc:Vpc", "aws:ec2/securityGroup:SecurityGroup", "aws:cloudtrail/trail:Trail",
-            "azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount",
-            "azure-native:keyvault:Vault", "azure-native:keyvault:Key", "azure-native:keyvault:Secret",
-            "azure-native:managedidentity:UserAssignedIdentity", "azure-native:compute:Disk",
-            "azure-native:compute:VirtualMachine", "azure-native:sql:Server", "azure-native:sql:Database",
-            "azure-native:dbforpostgresql:Server", "azure-native:dbformysql:Server",
-            "azure-native:cosmosdb:DatabaseAccount", "azure-native:network:VirtualNetwork",
+            "aws:s3/bucket:Bucket",
+            "aws:s3/bucketV2:BucketV2",
+            "aws:kms/key:Key",
+            "aws:iam/role:Role",
+            "aws:rds/instance:Instance",
+            "aws:rds/cluster:Cluster",
+            "aws:docdb/cluster:Cluster",
+            "aws:redshift/cluster:Cluster",
+            "aws:dynamodb/table:Table",
+            "aws:opensearch/domain:Domain",
+            "aws:ec2/instance:Instance",
+            "aws:ebs/volume:Volume",
+            "aws:efs/fileSystem:FileSystem",
+            "aws:backup/vault:Vault",
+            "aws:backup/plan:Plan",
+            "aws:secretsmanager/secret:Secret",
+            "aws:ec2/vpc:Vpc",
+            "aws:ec2/securityGroup:SecurityGroup",
+            "aws:cloudtrail/trail:Trail",
+            "azure-native:resources:ResourceGroup",
+            "azure-native:storage:StorageAccount",
+            "azure-native:keyvault:Vault",
+            "azure-native:keyvault:Key",
+            "azure-native:keyvault:Secret",
+            "azure-native:managedidentity:UserAssignedIdentity",
+            "azure-native:compute:Disk",
+            "azure-native:compute:VirtualMachine",
+            "azure-native:sql:Server",
+            "azure-native:sql:Database",
+            "azure-native:dbforpostgresql:Server",
+            "azure-native:dbformysql:Server",
+            "azure-native:cosmosdb:DatabaseAccount",
+            "azure-native:network:VirtualNetwork",
             "azure-native:network:NetworkSecurityGroup",
         )
     },
     **{
         token: "labels"
         for token in (
-            "gcp:storage/bucket:Bucket", "gcp:kms/cryptoKey:CryptoKey", "gcp:spanner/instance:Instance",
-            "gcp:bigquery/dataset:Dataset", "gcp:compute/instance:Instance", "gcp:compute/disk:Disk",
-            "gcp:compute/regionDisk:RegionDisk", "gcp:filestore/instance:Instance", "gcp:secretmanager/secret:Secret",
+            "gcp:storage/bucket:Bucket",
+            "gcp:kms/cryptoKey:CryptoKey",
+            "gcp:spanner/instance:Instance",
+            "gcp:bigquery/dataset:Dataset",
+            "gcp:compute/instance:Instance",
+            "gcp:compute/disk:Disk",
+            "gcp:compute/regionDisk:RegionDisk",
+            "gcp:filestore/instance:Instance",
+            "gcp:secretmanager/secret:Secret",
         )
     },
     # Cloud SQL keeps its labels inside the instance settings.

@@ -70,9 +70,17 @@ def register(
 
     extra = sorted(set(body) - {"metadata", "spec"})
     if extra:
-        raise ValueError(f"{kind} {resource_name}: custom resources carry metadata and spec only, found {', '.join(extra)}")
-    return CustomResource(resource_name, api_version=api_version, kind=kind, metadata=body.get("metadata"),
-                          spec=body.get("spec"), opts=opts)
+        raise ValueError(
+            f"{kind} {resource_name}: custom resources carry metadata and spec only, found {', '.join(extra)}"
+        )
+    return CustomResource(
+        resource_name,
+        api_version=api_version,
+        kind=kind,
+        metadata=body.get("metadata"),
+        spec=body.get("spec"),
+        opts=opts,
+    )
 
 
 def after(opts: pulumi.ResourceOptions, *resources: pulumi.Resource) -> pulumi.ResourceOptions:

@@ -39,8 +39,14 @@ class Platform(pulumi.ComponentResource):
     tenant_outputs: pulumi.Output[dict[str, Any]]
     """Per tenant: namespace, service account and the cloud identifiers other stacks consume."""
 
-    def __init__(self, name: str, args: PlatformArgs, opts: Optional[pulumi.ResourceOptions] = None, *,
-                 config: StackConfig | None = None):
+    def __init__(
+        self,
+        name: str,
+        args: PlatformArgs,
+        opts: Optional[pulumi.ResourceOptions] = None,
+        *,
+        config: StackConfig | None = None,
+    ):
         """``config``: an already validated stack config (the Pulumi program passes the one it loaded)."""
         super().__init__(conventions.type_token("Platform"), name, None, opts)
         if config is None:
@@ -57,8 +63,13 @@ class Platform(pulumi.ComponentResource):
             child = pulumi.ResourceOptions(parent=self, providers={"kubernetes": provider})
 
         self._cloud_providers: dict[tuple[str, str], pulumi.ProviderResource] = {}
-        ctx = BuildContext(name=name, config=config, tags=base_tags(config, pulumi.get_stack()), opts=child,
-                           provider=lambda cloud, region: self._cloud_provider(name, cloud, region))
+        ctx = BuildContext(
+            name=name,
+            config=config,
+            tags=base_tags(config, pulumi.get_stack()),
+            opts=child,
+            provider=lambda cloud, region: self._cloud_provider(name, cloud, region),
+        )
         for capability in capabilities.CAPABILITIES:
             if capability.build is not None:
                 ctx.results[capability.key] = capability.build(ctx, capability.section(config))
@@ -66,7 +77,9 @@ class Platform(pulumi.ComponentResource):
         self.built: Mapping[str, Any] = dict(ctx.results)
         self.tenants: Mapping[str, Any] = self.built.get("tenants") or {}
         ids = list(self.tenants)
-        self.tenant_outputs = pulumi.Output.all(*(self.tenants[t].summary for t in ids)).apply(lambda s: dict(zip(ids, s)))
+        self.tenant_outputs = pulumi.Output.all(*(self.tenants[t].summary for t in ids)).apply(
+            lambda s: dict(zip(ids, s))
+        )
         self.register_outputs({"tenants": self.tenant_outputs})
 
     def _cloud_provider(self, name: str, cloud: str, region: str) -> pulumi.ProviderResource:
@@ -75,7 +88,10 @@ class Platform(pulumi.ComponentResource):
         if key not in self._cloud_providers:
             entry = clouds.cloud(cloud)
             self._cloud_providers[key] = entry.make_provider(
-                f"{name}-{cloud}-{region}", self.config.cloud_settings(cloud), region, pulumi.ResourceOptions(parent=self)
+                f"{name}-{cloud}-{region}",
+                self.config.cloud_settings(cloud),
+                region,
+                pulumi.ResourceOptions(parent=self),
             )
         return self._cloud_providers[key]
 

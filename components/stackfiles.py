@@ -22,7 +22,6 @@ import yaml
 from components.base import UNKNOWN
 from components.config import NAMESPACE, ConfigError, StackConfig, parse
 
-
 # --------------------------------------------------------------------------------------------
 # YAML, read strictly
 # --------------------------------------------------------------------------------------------
@@ -37,14 +36,15 @@ class _StrictLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             try:
                 hashable = hash(key) is not None
             except TypeError:
                 hashable = False
             if hashable and key in seen:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark)
+                    None, None, f"duplicate key {key!r} (first on line {seen[key] + 1})", key_node.start_mark
+                )
             if hashable:
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
@@ -66,8 +66,11 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 def _biggest_expansion(node: yaml.Node, memo: dict[int, int]) -> yaml.Node:
     """The deepest node that still expands beyond the limit: where the aliases multiply."""
     while True:
-        children = [c for pair in node.value for c in pair] if isinstance(node, yaml.MappingNode) else (
-            list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        children = (
+            [c for pair in node.value for c in pair]
+            if isinstance(node, yaml.MappingNode)
+            else (list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+        )
         over = [c for c in children if memo.get(id(c), 0) > MAX_EXPANDED_VALUES]
         if not over:
             return node
@@ -83,8 +86,16 @@ def load_yaml(text: str, source: str) -> Any:
         memo: dict[int, int] = {}
         if _expanded_size(node, memo) > MAX_EXPANDED_VALUES:
             where = _biggest_expansion(node, memo).start_mark
-            raise ConfigError(source, [("", f"line {where.line + 1}: YAML aliases expand to more than {MAX_EXPANDED_VALUES} "
-                                            "values; write the values out instead of nesting aliases")])
+            raise ConfigError(
+                source,
+                [
+                    (
+                        "",
+                        f"line {where.line + 1}: YAML aliases expand to more than {MAX_EXPANDED_VALUES} "
+                        "values; write the values out instead of nesting aliases",
+                    )
+                ],
+            )
         loader = _StrictLoader(text)
         try:
             return loader.construct_document(node)
@@ -104,7 +115,9 @@ def read_text(path: Path, source: str, what: str) -> str:
     except OSError as err:
         raise ConfigError(source, [("", f"cannot read the {what}: {err.strerror or err}")]) from None
     except UnicodeDecodeError as err:
-        raise ConfigError(source, [("", f"the {what} is not UTF-8 text (byte {err.start} cannot be decoded)")]) from None
+        raise ConfigError(
+            source, [("", f"the {what} is not UTF-8 text (byte {err.start} cannot be decoded)")]
+        ) from None
 
 
 def _decode_runtime_value(value: Any) -> Any:
@@ -125,8 +138,8 @@ def load_from_runtime(project_dir: Path | None = None) -> StackConfig:
     values.update(runtime_config.CONFIG.get())
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | set(runtime_config._SECRET_KEYS.get())
     prefix = f"{NAMESPACE}:"
-    raw = {k[len(prefix):]: _decode_runtime_value(v) for k, v in values.items() if k.startswith(prefix)}
-    secret = {k[len(prefix):] for k in secret_keys if k.startswith(prefix)}
+    raw = {k[len(prefix) :]: _decode_runtime_value(v) for k, v in values.items() if k.startswith(prefix)}
+    secret = {k[len(prefix) :] for k in secret_keys if k.startswith(prefix)}
     stack = pulumi.get_stack()
     source = f"{_stack_dir_name(project_dir)}/Pulumi.{stack}.yaml" if project_dir else f"Pulumi.{stack}.yaml"
     # The CLI marks a whole top-level key secret when any value under it is; which paths are
@@ -170,12 +183,14 @@ def read_project(project_dir: Path) -> Project:
     data = load_yaml(read_text(path, path.name, "project file"), path.name) or {}
     if not isinstance(data, dict):
         raise ConfigError(path.name, [("", f"a project file is a mapping, found {type(data).__name__}")])
-    return Project(name=str(data.get("name", NAMESPACE)), dir=project_dir, stack_config_dir=str(data.get("stackConfigDir", ".")))
+    return Project(
+        name=str(data.get("name", NAMESPACE)), dir=project_dir, stack_config_dir=str(data.get("stackConfigDir", "."))
+    )
 
 
 def available_stacks(project_dir: Path) -> list[str]:
     folder = project_dir / read_project(project_dir).stack_config_dir
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in folder.glob("Pulumi.*.yaml") if p.is_file())
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in folder.glob("Pulumi.*.yaml") if p.is_file())
 
 
 def stack_file_path(project_dir: Path, stack: str) -> Path:
@@ -227,10 +242,14 @@ def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path |
     if document is None:
         document = {}
     if not isinstance(document, dict):
-        raise ConfigError(source, [("", f"a stack file is a mapping with a 'config' key, found {type(document).__name__}")])
+        raise ConfigError(
+            source, [("", f"a stack file is a mapping with a 'config' key, found {type(document).__name__}")]
+        )
     unknown_top = sorted(set(document) - {"config", "secretsprovider", "encryptionsalt", "encryptedkey", "environment"})
     if unknown_top:
-        raise ConfigError(source, [("", f"unknown top-level key(s) {', '.join(unknown_top)}; Pulumi stack files hold 'config'")])
+        raise ConfigError(
+            source, [("", f"unknown top-level key(s) {', '.join(unknown_top)}; Pulumi stack files hold 'config'")]
+        )
     config = document.get("config") or {}
     if not isinstance(config, dict):
         raise ConfigError(source, [("", "'config' must be a mapping of namespace:key to values")])

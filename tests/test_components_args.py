@@ -18,8 +18,13 @@ from tests.monitoring.test_slo_rules import AVAILABILITY
 from tests.tenant.helpers import run_platform, stack, tenant, tenant_resources
 
 ACME = {
-    "id": "acme", "display_name": "Acme", "tier": "standard", "cost_center": "cc-1",
-    "owner_groups": {"admins": ["acme-admins"]}, "environment": "dev", "cloud": "aws",
+    "id": "acme",
+    "display_name": "Acme",
+    "tier": "standard",
+    "cost_center": "cc-1",
+    "owner_groups": {"admins": ["acme-admins"]},
+    "environment": "dev",
+    "cloud": "aws",
     "cluster": {"oidc_issuer_url": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789"},
     "aws": {"region": "eu-west-1", "account_id": "123456789012"},
     "stack_tags": {"managed-by": "plinth", "environment": "dev", "plinth-stack": "test"},
@@ -95,9 +100,17 @@ def test_monitoring_called_directly_validates_its_args():
 def test_a_receiver_credential_passed_as_an_output_stays_secret():
     def program():
         key = pulumi.Output.from_input("pd-key-from-another-resource")
-        MonitoringStack("mon", {"environment": "dev", "cluster": {}, "alerting": {
-            "receivers": [{"name": "oncall", "pagerduty": {"routing_key": key}}],
-            "routes": {"P0": "oncall", "P1": "oncall", "P2": "oncall", "P3": "oncall"}}})
+        MonitoringStack(
+            "mon",
+            {
+                "environment": "dev",
+                "cluster": {},
+                "alerting": {
+                    "receivers": [{"name": "oncall", "pagerduty": {"routing_key": key}}],
+                    "routes": {"P0": "oncall", "P1": "oncall", "P2": "oncall", "P3": "oncall"},
+                },
+            },
+        )
 
     plan = engine.run(program, stack="test", preview=False)
     assert plan.one("kubernetes:core/v1:Secret").inputs["stringData"] == "[secret]"
@@ -107,15 +120,19 @@ def test_a_receiver_credential_passed_as_an_output_stays_secret():
 def test_reading_the_stack_config_model_imports_no_provider_sdk():
     code = (
         "import sys; import components.config, components.stackfiles;"
-        "heavy = [m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes', 'grafana_foundation_sdk') "
-        "if m in sys.modules]; print(','.join(heavy))"
+        "heavy = [m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes', "
+        "'grafana_foundation_sdk') if m in sys.modules]; print(','.join(heavy))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "", f"the config model pulled in {done.stdout.strip()}"
 
 
 def test_capabilities_are_built_after_those_they_read():
-    a, b, c = (Capability(key=k, annotation=None, after=after) for k, after in (("a", ()), ("b", ("c",)), ("c", ("a",))))
+    a, b, c = (
+        Capability(key=k, annotation=None, after=after) for k, after in (("a", ()), ("b", ("c",)), ("c", ("a",)))
+    )
     assert [x.key for x in in_dependency_order([b, c, a])] == ["a", "c", "b"]
     with pytest.raises(ValueError, match="depend on each other"):
-        in_dependency_order([Capability(key="x", annotation=None, after=("y",)), Capability(key="y", annotation=None, after=("x",))])
+        in_dependency_order(
+            [Capability(key="x", annotation=None, after=("y",)), Capability(key="y", annotation=None, after=("x",))]
+        )

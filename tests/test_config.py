@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from components import config as stack_config, stackfiles
+from components import config as stack_config
+from components import stackfiles
 from components.base import UNKNOWN, Secret
 from scripts import cli
 
@@ -23,9 +25,23 @@ VALID: dict[str, Any] = {
         "plinth:kubernetes": {"version": "1.33", "oidcIssuerUrl": "https://oidc.example.com/id/abc"},
         "plinth:aws": {"region": "eu-west-1", "accountId": "123456789012"},
         "plinth:tenants": [
-            {"id": "alpha", "displayName": "Alpha", "tier": "standard", "costCenter": "cc-1", "ownerGroups": {"admins": ["a"]}},
-            {"id": "beta", "displayName": "Beta", "tier": "premium", "compliance": ["gdpr"], "cloud": "aws",
-             "costCenter": "cc-2", "ownerGroups": {"admins": ["b"], "viewers": ["v"]}, "quotas": {"pods": 10}},
+            {
+                "id": "alpha",
+                "displayName": "Alpha",
+                "tier": "standard",
+                "costCenter": "cc-1",
+                "ownerGroups": {"admins": ["a"]},
+            },
+            {
+                "id": "beta",
+                "displayName": "Beta",
+                "tier": "premium",
+                "compliance": ["gdpr"],
+                "cloud": "aws",
+                "costCenter": "cc-2",
+                "ownerGroups": {"admins": ["b"], "viewers": ["v"]},
+                "quotas": {"pods": 10},
+            },
         ],
     }
 }
@@ -69,10 +85,19 @@ def test_dev_stack_is_valid(project_root):
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"plinth:environment": "production"}, "plinth:environment: Input should be 'dev', 'staging' or 'prod' (found 'production')"),
+        (
+            {"plinth:environment": "production"},
+            "plinth:environment: Input should be 'dev', 'staging' or 'prod' (found 'production')",
+        ),
         ({"plinth:enviroment": "dev"}, "plinth:enviroment: unknown key; allowed keys here: aws, azure"),
-        ({"plinth:kubernetes": {"verison": "1.33"}}, "plinth:kubernetes.verison: unknown key; allowed keys here: awsOidcProviderArn, context, distribution"),
-        ({"plinth:aws": {"region": "eu-west-1", "accountId": "12"}}, "plinth:aws.accountId: String should match pattern"),
+        (
+            {"plinth:kubernetes": {"verison": "1.33"}},
+            "plinth:kubernetes.verison: unknown key; allowed keys here: awsOidcProviderArn, context, distribution",
+        ),
+        (
+            {"plinth:aws": {"region": "eu-west-1", "accountId": "12"}},
+            "plinth:aws.accountId: String should match pattern",
+        ),
         ({"plinth:backup": {"vaults": []}}, "plinth:backup: backup is not available in this version of Plinth yet"),
     ],
 )
@@ -83,7 +108,13 @@ def test_errors_name_file_key_found_and_allowed(tmp_path, change, expected):
 
 
 def tenant(**overrides):
-    base = {"id": "gamma", "displayName": "Gamma", "tier": "standard", "costCenter": "cc-3", "ownerGroups": {"admins": ["g"]}}
+    base = {
+        "id": "gamma",
+        "displayName": "Gamma",
+        "tier": "standard",
+        "costCenter": "cc-3",
+        "ownerGroups": {"admins": ["g"]},
+    }
     base.update(overrides)
     return base
 
@@ -91,11 +122,17 @@ def tenant(**overrides):
 @pytest.mark.parametrize(
     ("entry", "expected"),
     [
-        (tenant(tier="gold"), "plinth:tenants[2].tier: Input should be 'free', 'standard', 'premium' or 'enterprise' (found 'gold')"),
+        (
+            tenant(tier="gold"),
+            "plinth:tenants[2].tier: Input should be 'free', 'standard', 'premium' or 'enterprise' (found 'gold')",
+        ),
         (tenant(id="Gamma_1"), "plinth:tenants[2].id: String should match pattern"),
         (tenant(id="alpha"), "plinth:tenants[2].id: duplicate tenant id 'alpha' (also tenants[0])"),
         (tenant(tier="free", compliance=["hipaa"]), "plinth:tenants[2]: HIPAA tenants cannot be on the free tier"),
-        (tenant(cloud="aws", region="us-east-1", compliance=["gdpr"]), "plinth:tenants[2].region: GDPR tenants must be in an EU region; 'us-east-1' is not"),
+        (
+            tenant(cloud="aws", region="us-east-1", compliance=["gdpr"]),
+            "plinth:tenants[2].region: GDPR tenants must be in an EU region; 'us-east-1' is not",
+        ),
         (tenant(cloud="gcp"), "plinth:tenants[2].cloud: tenant uses gcp but the stack has no plinth:gcp settings"),
         (tenant(quotas={"pods": 0}), "plinth:tenants[2].quotas.pods: Input should be greater than 0 (found 0)"),
         (tenant(quotas={"cpu": "lots"}), "plinth:tenants[2].quotas.cpu: String should match pattern"),
@@ -148,8 +185,12 @@ def test_credentials_must_come_from_encrypted_config():
 # Hypothesis: malformed configs through the real `plinth preview` entry point
 # --------------------------------------------------------------------------------------------
 REQUIRED_TENANT_KEYS = ["id", "displayName", "tier", "costCenter", "ownerGroups"]
-ENUMS = {"tier": ["free", "standard", "premium", "enterprise"], "cloud": ["aws", "gcp", "azure", "none"],
-         "dataResidency": ["eu", "us", "any"], "dataDeletion": ["retain", "delete"]}
+ENUMS = {
+    "tier": ["free", "standard", "premium", "enterprise"],
+    "cloud": ["aws", "gcp", "azure", "none"],
+    "dataResidency": ["eu", "us", "any"],
+    "dataDeletion": ["retain", "delete"],
+}
 BAD_TYPES = [{"nested": 1}, [1, 2], 3.5]
 
 
@@ -217,7 +258,11 @@ def malformed(draw):
     if kind == "enum":
         index = draw(st.integers(0, 1))
         key = draw(st.sampled_from(sorted(ENUMS)))
-        value = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12).filter(lambda v: v not in ENUMS[key]))
+        value = draw(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12).filter(
+                lambda v: v not in ENUMS[key]
+            )
+        )
         cfg["plinth:tenants"][index][key] = value
         return yaml.safe_dump(doc), key_of(("plinth:tenants", index, key))
     if kind == "string":
@@ -237,7 +282,9 @@ def malformed(draw):
     return "\n".join(lines) + "\n", None
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(case=malformed())
 def test_malformed_configs_exit_2_naming_file_and_key(make_project, capsys, case):
     text, key = case

@@ -2,12 +2,17 @@
 
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from components import conventions as c
 
-parts = st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=40), min_size=1, max_size=4)
-limits = st.sampled_from([c.S3_BUCKET_MAX, c.GCS_BUCKET_MAX, c.AZURE_KEYVAULT_MAX, c.K8S_NAME_MAX, c.GCP_SERVICE_ACCOUNT_MAX])
+parts = st.lists(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=40), min_size=1, max_size=4
+)
+limits = st.sampled_from(
+    [c.S3_BUCKET_MAX, c.GCS_BUCKET_MAX, c.AZURE_KEYVAULT_MAX, c.K8S_NAME_MAX, c.GCP_SERVICE_ACCOUNT_MAX]
+)
 
 
 @given(parts, limits)
@@ -36,7 +41,9 @@ def test_azure_storage_names_are_lowercase_alphanumerics_within_24(p):
 
 def test_user_tags_win_and_none_is_dropped():
     assert c.tags({"managed-by": "plinth", "owner": "a"}, owner="b", cost_center="cc-1", extra=None) == {
-        "managed-by": "plinth", "owner": "b", "cost-center": "cc-1",
+        "managed-by": "plinth",
+        "owner": "b",
+        "cost-center": "cc-1",
     }
 
 
@@ -65,6 +72,8 @@ def test_stack_tags_are_merged_once_and_win(user_tags):
     cfg = parse({"environment": "dev", "tags": user_tags}, source="test")
     tags = base_tags(cfg, "dev")
     defaults = {"managed-by": "plinth", "environment": "dev", "plinth-stack": "dev"}
-    assert set(tags) == set(defaults) | set(user_tags), "no key appears that the user or Plinth did not set (team_name must not add team-name)"
+    assert set(tags) == set(defaults) | set(user_tags), (
+        "no key appears that the user or Plinth did not set (team_name must not add team-name)"
+    )
     for key, value in user_tags.items():
         assert tags[key] == value, "the stack's own tags win over Plinth's"

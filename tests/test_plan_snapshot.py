@@ -40,7 +40,11 @@ def test_plan_equals_its_snapshot(stack: str) -> None:
         path.write_text(actual)
     expected = path.read_text() if path.exists() else ""
     if actual != expected:
-        diff = "".join(list(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path), "offline plan", n=2))[:200])
+        diff = "".join(
+            list(
+                difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path), "offline plan", n=2)
+            )[:200]
+        )
         pytest.fail(
             f"the offline plan of stack {stack!r} differs from {path.name}; if the change is intended, "
             f"regenerate with PLINTH_UPDATE_SNAPSHOTS=1 and commit the diff:\n{diff}"

@@ -49,8 +49,12 @@ def test_a_plaintext_credential_beside_a_secret_one_is_refused_under_the_cli(tmp
     project = _project(tmp_path, {"plinth:environment": "dev", "plinth:monitoring": MONITORING})
     decrypted = json.loads(json.dumps(MONITORING).replace('{"secure": "v1:AAAAencrypted=="}', '"pd-key-decrypted"'))
     with pytest.raises(ConfigError) as err:
-        _run_like_the_cli(project, {"plinth:environment": "dev", "plinth:monitoring": json.dumps(decrypted)}, ["plinth:monitoring"])
-    assert "plinth:monitoring.alerting.receivers[1].slack.apiUrl: is a credential and must be encrypted" in str(err.value)
+        _run_like_the_cli(
+            project, {"plinth:environment": "dev", "plinth:monitoring": json.dumps(decrypted)}, ["plinth:monitoring"]
+        )
+    assert "plinth:monitoring.alerting.receivers[1].slack.apiUrl: is a credential and must be encrypted" in str(
+        err.value
+    )
     assert "routingKey" not in str(err.value), "the value that was secure: in the stack file is accepted"
 
 
@@ -64,7 +68,9 @@ def test_secrets_from_a_source_that_records_no_paths_are_accepted_by_key(tmp_pat
     # e.g. an ESC environment: the key is not in the stack file, the CLI still marks it secret
     project = _project(tmp_path, {"plinth:environment": "dev"})
     monitoring = json.loads(json.dumps(MONITORING).replace('{"secure": "v1:AAAAencrypted=="}', '"pd-key"'))
-    plan = _run_like_the_cli(project, {"plinth:environment": "dev", "plinth:monitoring": json.dumps(monitoring)}, ["plinth:monitoring"])
+    plan = _run_like_the_cli(
+        project, {"plinth:environment": "dev", "plinth:monitoring": json.dumps(monitoring)}, ["plinth:monitoring"]
+    )
     assert SLACK not in json.dumps(plan.to_json())
 
 
@@ -74,9 +80,14 @@ BOMB = "".join(f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9 if i else ['lol'] * 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("config:\n  plinth:environment: dev\n  plinth:tags: {a: 1}\n  plinth:environment: prod\n",
-         "invalid YAML at line 4, column 3: duplicate key 'plinth:environment' (first on line 2)"),
-        ("config:\n  plinth:tags:\n    team: a\n    team: b\n", "line 4, column 5: duplicate key 'team' (first on line 3)"),
+        (
+            "config:\n  plinth:environment: dev\n  plinth:tags: {a: 1}\n  plinth:environment: prod\n",
+            "invalid YAML at line 4, column 3: duplicate key 'plinth:environment' (first on line 2)",
+        ),
+        (
+            "config:\n  plinth:tags:\n    team: a\n    team: b\n",
+            "line 4, column 5: duplicate key 'team' (first on line 3)",
+        ),
         (BOMB, "YAML aliases expand to more than 100000 values"),
     ],
 )

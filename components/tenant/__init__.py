@@ -6,7 +6,7 @@ imported when the Platform builds the tenants.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from components.capability import BuildContext, Capability, Problem
 from components.tenant.spec import TenantSpec, placement_problems, region_of
@@ -43,14 +43,14 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
 
     cluster = ctx.config.kubernetes
     links: dict[str, Any] = {}
-    used = {t.cloud for t in tenants if t.cloud != "none" and ctx.config.cloud_settings(t.cloud) is not None}
+    used: set[str] = {t.cloud for t in tenants if t.cloud != "none" and ctx.config.cloud_settings(t.cloud) is not None}
     if cluster is not None and needed(cluster, used):
-        identity = ClusterIdentity(
-            f"{ctx.name}-cluster-identity",
-            {"environment": ctx.config.environment, "cluster": cluster.model_dump(exclude_none=True, exclude={"context"}),
-             **{c: ctx.config.cloud_settings(c).model_dump() for c in sorted(used) if c in ("aws", "gcp")}},  # type: ignore[typeddict-item]
-            opts=_with_provider(ctx, used),
-        )
+        identity_args: dict[str, Any] = {
+            "environment": ctx.config.environment,
+            "cluster": cluster.model_dump(exclude_none=True, exclude={"context"}),
+            **{c: ctx.config.cloud_settings(c).model_dump() for c in sorted(used) if c in ("aws", "gcp")},
+        }
+        identity = ClusterIdentity(f"{ctx.name}-cluster-identity", cast(Any, identity_args), opts=_with_provider(ctx, used))
         links = identity.links
     out: dict[str, Tenant] = {}
     for spec in tenants:
@@ -59,9 +59,15 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
         if spec.cloud != "none":
             settings = ctx.config.cloud_settings(spec.cloud)
             provider = ctx.provider(spec.cloud, str(region_of(spec, settings)))
-            opts = pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(providers={provider.package: provider}))
+            opts = pulumi.ResourceOptions.merge(
+                ctx.opts, pulumi.ResourceOptions(providers={provider.package: provider})
+            )
         args = args_from_spec(
-            spec, environment=ctx.config.environment, cluster=cluster, cloud_settings=settings, stack_tags=ctx.tags,
+            spec,
+            environment=ctx.config.environment,
+            cluster=cluster,
+            cloud_settings=settings,
+            stack_tags=ctx.tags,
             links={k: v for k, v in links.items() if k.startswith(spec.cloud)},
         )
         out[spec.id] = Tenant(spec.id, args, opts=opts)

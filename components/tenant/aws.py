@@ -58,7 +58,9 @@ def oidc_provider_arn(account_id: str, issuer_url: str) -> str:
     return f"arn:aws:iam::{account_id}:oidc-provider/{oidc_provider(issuer_url)}"
 
 
-def key_policy(account_id: str, region: str, *, workload_role_arn: str | None, log_bucket: str, data_bucket: str) -> dict[str, Any]:
+def key_policy(
+    account_id: str, region: str, *, workload_role_arn: str | None, log_bucket: str, data_bucket: str
+) -> dict[str, Any]:
     """Account administrators manage the key; the tenant's role may use it only through S3; S3 may use it
     to encrypt the data bucket's access logs. A principal is only named once it exists."""
     statements: list[dict[str, Any]] = [
@@ -82,14 +84,19 @@ def key_policy(account_id: str, region: str, *, workload_role_arn: str | None, l
         },
     ]
     if workload_role_arn is not None:
-        statements.insert(1, {
-            "Sid": "TenantWorkloadUseViaS3",
-            "Effect": "Allow",
-            "Principal": {"AWS": workload_role_arn},
-            "Action": KMS_USE,
-            "Resource": "*",
-            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": account_id}},
-        })
+        statements.insert(
+            1,
+            {
+                "Sid": "TenantWorkloadUseViaS3",
+                "Effect": "Allow",
+                "Principal": {"AWS": workload_role_arn},
+                "Action": KMS_USE,
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com", "kms:CallerAccount": account_id}
+                },
+            },
+        )
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -149,12 +156,22 @@ def workload_policy(bucket: str, key_arn: str, region: str) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "ListTenantBucket", "Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-             "Resource": f"arn:aws:s3:::{bucket}"},
+            {
+                "Sid": "ListTenantBucket",
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": f"arn:aws:s3:::{bucket}",
+            },
             {
                 "Sid": "TenantObjects",
                 "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:GetObjectVersion", "s3:AbortMultipartUpload"],
+                "Action": [
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:GetObjectVersion",
+                    "s3:AbortMultipartUpload",
+                ],
                 "Resource": f"arn:aws:s3:::{bucket}/*",
             },
             {
@@ -173,9 +190,13 @@ def needs_cluster_identity(cluster: Any) -> bool:
     return cluster.oidc_issuer_url is not None and cluster.aws_oidc_provider_arn is None
 
 
-def cluster_identity(name: str, environment: str, issuer_url: str, settings: Any, opts: pulumi.ResourceOptions) -> dict[str, Any]:
+def cluster_identity(
+    name: str, environment: str, issuer_url: str, settings: Any, opts: pulumi.ResourceOptions
+) -> dict[str, Any]:
     """The account's IAM OIDC provider for the cluster's issuer, which IRSA role trust names."""
-    provider = aws.iam.OpenIdConnectProvider(f"{name}-aws-oidc", url=issuer_url, client_id_lists=[IRSA_AUDIENCE], opts=opts)
+    provider = aws.iam.OpenIdConnectProvider(
+        f"{name}-aws-oidc", url=issuer_url, client_id_lists=[IRSA_AUDIENCE], opts=opts
+    )
     return {"aws_oidc_provider_arn": known_after(oidc_provider_arn(settings.account_id, issuer_url), provider)}
 
 
@@ -184,10 +205,14 @@ def _workload_role(ctx: TenantContext) -> aws.iam.Role | None:
     if ctx.cluster is None or ctx.cluster.oidc_issuer_url is None:
         return None
     issuer = ctx.cluster.oidc_issuer_url
-    provider_arn = ctx.links.get("aws_oidc_provider_arn") or ctx.cluster.aws_oidc_provider_arn or oidc_provider_arn(
-        ctx.settings.account_id, issuer)
+    provider_arn = (
+        ctx.links.get("aws_oidc_provider_arn")
+        or ctx.cluster.aws_oidc_provider_arn
+        or oidc_provider_arn(ctx.settings.account_id, issuer)
+    )
     trust = pulumi.Output.from_input(provider_arn).apply(
-        lambda arn: json.dumps(trust_policy(arn, oidc_provider(issuer), ctx.workload_subject), sort_keys=True))
+        lambda arn: json.dumps(trust_policy(arn, oidc_provider(issuer), ctx.workload_subject), sort_keys=True)
+    )
     return aws.iam.Role(
         f"{ctx.name}-workload-role",
         name=role_name(ctx),
@@ -202,26 +227,42 @@ def _workload_role(ctx: TenantContext) -> aws.iam.Role | None:
 def _private_bucket(
     ctx: TenantContext, resource: str, bucket: str, key: aws.kms.Key, policy: Any
 ) -> tuple[aws.s3.Bucket, aws.s3.BucketVersioning]:
-    """A bucket with SSE-KMS under the tenant key, ownership enforced, all public access blocked, versioning and a policy."""
+    """A bucket with SSE-KMS under the tenant key, ownership enforced, public access blocked, versioning, a policy."""
     name = f"{ctx.name}-{resource}"
     created = aws.s3.Bucket(name, bucket=bucket, force_destroy=False, tags=ctx.tags, opts=ctx.data_opts)
     child = ctx.after(created)
-    aws.s3.BucketOwnershipControls(f"{name}-ownership", bucket=bucket, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
+    aws.s3.BucketOwnershipControls(
+        f"{name}-ownership", bucket=bucket, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child
+    )
     block = aws.s3.BucketPublicAccessBlock(
-        f"{name}-public-access", bucket=bucket, block_public_acls=True, block_public_policy=True,
-        ignore_public_acls=True, restrict_public_buckets=True, opts=child,
+        f"{name}-public-access",
+        bucket=bucket,
+        block_public_acls=True,
+        block_public_policy=True,
+        ignore_public_acls=True,
+        restrict_public_buckets=True,
+        opts=child,
     )
     aws.s3.BucketServerSideEncryptionConfiguration(
         f"{name}-encryption",
         bucket=bucket,
-        rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn},
-                "bucket_key_enabled": True}],
+        rules=[
+            {
+                "apply_server_side_encryption_by_default": {"sse_algorithm": "aws:kms", "kms_master_key_id": key.arn},
+                "bucket_key_enabled": True,
+            }
+        ],
         opts=child,
     )
-    versioning = aws.s3.BucketVersioning(f"{name}-versioning", bucket=bucket, versioning_configuration={"status": "Enabled"},
-                                         opts=child)
-    aws.s3.BucketPolicy(f"{name}-{'tls-only' if resource == 'data' else 'policy'}", bucket=bucket,
-                        policy=json.dumps(policy, sort_keys=True), opts=ctx.after(created, block))
+    versioning = aws.s3.BucketVersioning(
+        f"{name}-versioning", bucket=bucket, versioning_configuration={"status": "Enabled"}, opts=child
+    )
+    aws.s3.BucketPolicy(
+        f"{name}-{'tls-only' if resource == 'data' else 'policy'}",
+        bucket=bucket,
+        policy=json.dumps(policy, sort_keys=True),
+        opts=ctx.after(created, block),
+    )
     return created, versioning
 
 
@@ -232,7 +273,9 @@ def build(ctx: TenantContext) -> CloudResult:
     bucket, logs = bucket_name(ctx), log_bucket_name(ctx)
     role = _workload_role(ctx)
 
-    policy = key_policy(account, region, workload_role_arn=role_arn(ctx) if role else None, log_bucket=logs, data_bucket=bucket)
+    policy = key_policy(
+        account, region, workload_role_arn=role_arn(ctx) if role else None, log_bucket=logs, data_bucket=bucket
+    )
     key = aws.kms.Key(
         f"{name}-key",
         description=f"Plinth tenant {spec.id} data key ({ctx.environment})",
@@ -243,21 +286,32 @@ def build(ctx: TenantContext) -> CloudResult:
         tags=ctx.tags,
         opts=ctx.data_opts,
     )
-    aws.kms.Alias(f"{name}-key-alias", name=f"alias/plinth/{ctx.environment}/{spec.id}", target_key_id=key.key_id, opts=ctx.opts)
+    aws.kms.Alias(
+        f"{name}-key-alias", name=f"alias/plinth/{ctx.environment}/{spec.id}", target_key_id=key.key_id, opts=ctx.opts
+    )
 
     log_bucket, log_versioning = _private_bucket(ctx, "logs", logs, key, log_bucket_policy(logs, bucket, account))
     aws.s3.BucketLifecycleConfiguration(
         f"{name}-logs-lifecycle",
         bucket=logs,
-        rules=[{"id": "expire-access-logs", "status": "Enabled", "filter": {},
+        rules=[
+            {
+                "id": "expire-access-logs",
+                "status": "Enabled",
+                "filter": {},
                 "expiration": {"days": conventions.ACCESS_LOG_RETENTION_DAYS},
                 "noncurrent_version_expiration": {"noncurrent_days": 30},
-                "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_MULTIPART_DAYS}}],
+                "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_MULTIPART_DAYS},
+            }
+        ],
         opts=ctx.after(log_bucket, log_versioning),
     )
     data, versioning = _private_bucket(ctx, "data", bucket, key, tls_only_policy(bucket))
     aws.s3.BucketLogging(
-        f"{name}-data-access-logs", bucket=bucket, target_bucket=logs, target_prefix=ACCESS_LOG_PREFIX,
+        f"{name}-data-access-logs",
+        bucket=bucket,
+        target_bucket=logs,
+        target_prefix=ACCESS_LOG_PREFIX,
         opts=ctx.after(data, log_bucket),
     )
     aws.s3.BucketLifecycleConfiguration(
@@ -268,15 +322,22 @@ def build(ctx: TenantContext) -> CloudResult:
                 "id": "noncurrent-versions",
                 "status": "Enabled",
                 "filter": {},
-                "noncurrent_version_expiration": {"noncurrent_days": conventions.TIER_NONCURRENT_RETENTION_DAYS[spec.tier]},
+                "noncurrent_version_expiration": {
+                    "noncurrent_days": conventions.TIER_NONCURRENT_RETENTION_DAYS[spec.tier]
+                },
                 "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_MULTIPART_DAYS},
             }
         ],
         opts=ctx.after(data, versioning),
     )
 
-    outputs: dict[str, Any] = {"bucket": bucket, "bucket_arn": f"arn:aws:s3:::{bucket}", "key_arn": key.arn, "region": region,
-                               "log_bucket": logs}
+    outputs: dict[str, Any] = {
+        "bucket": bucket,
+        "bucket_arn": f"arn:aws:s3:::{bucket}",
+        "key_arn": key.arn,
+        "region": region,
+        "log_bucket": logs,
+    }
     annotations: dict[str, Any] = {}
     if role is not None:
         aws.iam.RolePolicy(

@@ -28,15 +28,22 @@ def resource_group_name(ctx: TenantContext) -> str:
 def vault_name(ctx: TenantContext) -> str:
     # Vault names are global and must start with a letter: "kv" + hash of the subscription.
     return conventions.physical_name(
-        "kv", ctx.environment, ctx.spec.id, conventions.short_hash(ctx.settings.subscription_id, length=4),
+        "kv",
+        ctx.environment,
+        ctx.spec.id,
+        conventions.short_hash(ctx.settings.subscription_id, length=4),
         max_len=conventions.AZURE_KEYVAULT_MAX,
     )
 
 
 def storage_account_name(ctx: TenantContext) -> str:
     return conventions.physical_name(
-        "st", ctx.environment, ctx.spec.id, conventions.short_hash(ctx.settings.subscription_id, length=4),
-        max_len=conventions.AZURE_STORAGE_MAX, alnum_only=True,
+        "st",
+        ctx.environment,
+        ctx.spec.id,
+        conventions.short_hash(ctx.settings.subscription_id, length=4),
+        max_len=conventions.AZURE_STORAGE_MAX,
+        alnum_only=True,
     )
 
 
@@ -46,7 +53,8 @@ def role_definition(subscription_id: str, role: str) -> str:
 
 def arm_id(ctx: TenantContext, provider: str, name: str) -> str:
     """ARM id of a resource in the tenant's resource group (known before it exists)."""
-    return f"/subscriptions/{ctx.settings.subscription_id}/resourceGroups/{resource_group_name(ctx)}/providers/{provider}/{name}"
+    group = f"/subscriptions/{ctx.settings.subscription_id}/resourceGroups/{resource_group_name(ctx)}"
+    return f"{group}/providers/{provider}/{name}"
 
 
 def vault_uri(ctx: TenantContext) -> str:
@@ -65,7 +73,7 @@ def network_rules(subnets: list[str], ip_ranges: list[str]) -> dict[str, Any]:
 
 def build(ctx: TenantContext) -> CloudResult:
     name, spec, settings = ctx.name, ctx.spec, ctx.settings
-    location = ctx.region
+    location = str(ctx.region)
     rg = resource_group_name(ctx)
     storage_identity_name = ctx.physical("storage", max_len=128)
     workload_identity_name = ctx.physical("workload", max_len=128)
@@ -146,13 +154,25 @@ def build(ctx: TenantContext) -> CloudResult:
         allow_cross_tenant_replication=False,
         default_to_o_auth_authentication=True,
         network_rule_set=network_rules(settings.allowed_subnet_ids, settings.allowed_ip_ranges),
-        identity={"type": "UserAssigned", "user_assigned_identities": [arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)]},
+        identity={
+            "type": "UserAssigned",
+            "user_assigned_identities": [
+                arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)
+            ],
+        },
         encryption={
             "require_infrastructure_encryption": True,
             "key_source": "Microsoft.Keyvault",
             "key_vault_properties": {"key_name": "data", "key_vault_uri": vault_uri(ctx)},
-            "encryption_identity": {"encryption_user_assigned_identity": arm_id(ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name)},
-            "services": {"blob": {"enabled": True, "key_type": "Account"}, "file": {"enabled": True, "key_type": "Account"}},
+            "encryption_identity": {
+                "encryption_user_assigned_identity": arm_id(
+                    ctx, "Microsoft.ManagedIdentity/userAssignedIdentities", storage_identity_name
+                )
+            },
+            "services": {
+                "blob": {"enabled": True, "key_type": "Account"},
+                "file": {"enabled": True, "key_type": "Account"},
+            },
         },
         tags=ctx.tags,
         opts=ctx.after(key, encryption_identity, key_access, propagated, data=True),
@@ -194,7 +214,8 @@ def build(ctx: TenantContext) -> CloudResult:
     if ctx.cluster is not None and not (settings.allowed_subnet_ids or settings.allowed_ip_ranges):
         pulumi.log.warn(
             f"tenant {spec.id}: storage account {storage_account_name(ctx)} denies every network, so workloads on the "
-            "cluster cannot reach it; set plinth:azure.allowedSubnetIds (AKS) or allowedIpRanges (the cluster's egress IPs)",
+            "cluster cannot reach it; set plinth:azure.allowedSubnetIds (AKS) or allowedIpRanges "
+            "(the cluster's egress IPs)",
             resource=account,
         )
     if ctx.cluster is not None and ctx.cluster.oidc_issuer_url is not None:

@@ -7,7 +7,7 @@ arguments, decides what to build and how stateful resources are kept.
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Any, NotRequired, Optional, TypedDict, cast
 
 import pulumi
 from pydantic.alias_generators import to_camel
@@ -191,13 +191,17 @@ class Validated:
         self.links: dict[str, Any] = {}
         if cluster is not None:
             for key in LINK_KEYS:
-                if isinstance(cluster.get(key), pulumi.Output) or key not in KubernetesSettings.model_fields and key in cluster:
+                if (
+                    isinstance(cluster.get(key), pulumi.Output)
+                    or key not in KubernetesSettings.model_fields
+                    and key in cluster
+                ):
                     self.links[key] = cluster.pop(key)
         self.cluster = validate(KubernetesSettings, cluster, "args.cluster") if cluster is not None else None
         self.settings: Any = None
         if self.spec.cloud != "none" and args.get(self.spec.cloud) is not None:
             entry = clouds.cloud(self.spec.cloud)
-            self.settings = validate(entry.settings, dict(args[self.spec.cloud]), f"args.{self.spec.cloud}")  # type: ignore[literal-required]
+            self.settings = validate(entry.settings, dict(cast(Any, args)[self.spec.cloud]), f"args.{self.spec.cloud}")
         self.region = region_of(self.spec, self.settings)
         problems = []
         for scope, key, message in placement_problems(
@@ -242,8 +246,15 @@ class Tenant(pulumi.ComponentResource):
         tags = tenant_tags(spec, dict(args.get("stack_tags") or {}))
         child = pulumi.ResourceOptions(parent=self)
         ctx = TenantContext(
-            name=name, spec=spec, environment=valid.environment, cluster=valid.cluster, settings=valid.settings,
-            region=valid.region, links=valid.links, tags=tags, opts=child,
+            name=name,
+            spec=spec,
+            environment=valid.environment,
+            cluster=valid.cluster,
+            settings=valid.settings,
+            region=valid.region,
+            links=valid.links,
+            tags=tags,
+            opts=child,
             data_opts=pulumi.ResourceOptions.merge(child, data_options(spec)),
         )
 
@@ -254,7 +265,12 @@ class Tenant(pulumi.ComponentResource):
         namespace = service_account = None
         if valid.cluster is not None:
             manifests = kubernetes_part.manifests(
-                spec, valid.environment, valid.cluster, result.workload_annotations or None, result.workload_files or None)
+                spec,
+                valid.environment,
+                valid.cluster,
+                result.workload_annotations or None,
+                result.workload_files or None,
+            )
             kubernetes_part.create(name, manifests, child, retain_namespace=spec.data_deletion == "retain")
             namespace, service_account = ctx.namespace, ctx.service_account
 
@@ -279,7 +295,12 @@ class Tenant(pulumi.ComponentResource):
 
 
 def args_from_spec(
-    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, cloud_settings: Any, stack_tags: dict[str, str],
+    spec: TenantSpec,
+    *,
+    environment: str,
+    cluster: KubernetesSettings | None,
+    cloud_settings: Any,
+    stack_tags: dict[str, str],
     links: dict[str, Any] | None = None,
 ) -> TenantArgs:
     """The component's arguments for one ``plinth:tenants`` entry of a validated stack config.

@@ -54,7 +54,9 @@ def federated_member(provider_name: str, subject: str) -> str:
 
 def pool_id(environment: str, issuer_url: str) -> str:
     """4-32 characters, ``[a-z][a-z0-9-]*[a-z0-9]``, never ``gcp-...`` (reserved by Google)."""
-    return conventions.physical_name("plinth", environment, conventions.short_hash(issuer_url), max_len=conventions.GCP_WIF_ID_MAX)
+    return conventions.physical_name(
+        "plinth", environment, conventions.short_hash(issuer_url), max_len=conventions.GCP_WIF_ID_MAX
+    )
 
 
 def provider_name(project_number: str, environment: str, issuer_url: str) -> str:
@@ -91,23 +93,36 @@ def needs_cluster_identity(cluster: Any) -> bool:
     return cluster.oidc_issuer_url is not None and cluster.distribution != "gke"
 
 
-def cluster_identity(name: str, environment: str, issuer_url: str, settings: Any, opts: pulumi.ResourceOptions) -> dict[str, Any]:
+def cluster_identity(
+    name: str, environment: str, issuer_url: str, settings: Any, opts: pulumi.ResourceOptions
+) -> dict[str, Any]:
     """A Workload Identity Federation pool and OIDC provider that trust the cluster's service-account tokens."""
     pool = pool_id(environment, issuer_url)
     created = gcp.iam.WorkloadIdentityPool(
-        f"{name}-gcp-pool", workload_identity_pool_id=pool, project=settings.project,
-        display_name=f"Plinth {environment} cluster"[:32], description=f"Kubernetes service accounts of {issuer_url}"[:256], opts=opts,
+        f"{name}-gcp-pool",
+        workload_identity_pool_id=pool,
+        project=settings.project,
+        display_name=f"Plinth {environment} cluster"[:32],
+        description=f"Kubernetes service accounts of {issuer_url}"[:256],
+        opts=opts,
     )
     provider = gcp.iam.WorkloadIdentityPoolProvider(
-        f"{name}-gcp-provider", workload_identity_pool_id=pool, workload_identity_pool_provider_id=f"{pool}-k8s",
-        project=settings.project, display_name="Kubernetes issuer",
+        f"{name}-gcp-provider",
+        workload_identity_pool_id=pool,
+        workload_identity_pool_provider_id=f"{pool}-k8s",
+        project=settings.project,
+        display_name="Kubernetes issuer",
         # The subject is system:serviceaccount:<namespace>:<name>; only Kubernetes service accounts get in.
         attribute_mapping={"google.subject": "assertion.sub"},
         attribute_condition="assertion.sub.startsWith('system:serviceaccount:')",
         oidc={"issuer_uri": issuer_url},
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[created])),
     )
-    return {"gcp_workload_identity_provider": known_after(provider_name(settings.project_number, environment, issuer_url), provider)}
+    return {
+        "gcp_workload_identity_provider": known_after(
+            provider_name(settings.project_number, environment, issuer_url), provider
+        )
+    }
 
 
 def _storage_agent_member(ctx: TenantContext) -> pulumi.Output[str]:
@@ -134,16 +149,24 @@ def _workload_binding(ctx: TenantContext, account: gcp.serviceaccount.Account) -
         files: dict[str, Any] = {}
     elif cluster.oidc_issuer_url is not None:
         provider = ctx.links.get("gcp_workload_identity_provider") or provider_name(
-            ctx.settings.project_number, ctx.environment, cluster.oidc_issuer_url)
+            ctx.settings.project_number, ctx.environment, cluster.oidc_issuer_url
+        )
         provider_output = pulumi.Output.from_input(provider)
         member = provider_output.apply(lambda p: federated_member(p, ctx.workload_subject))
         annotations = {}
-        files = {CREDENTIALS_FILE: provider_output.apply(lambda p: json.dumps(credential_configuration(p, email), indent=2, sort_keys=True))}
+        files = {
+            CREDENTIALS_FILE: provider_output.apply(
+                lambda p: json.dumps(credential_configuration(p, email), indent=2, sort_keys=True)
+            )
+        }
     else:
         return None
     gcp.serviceaccount.IAMMember(
-        f"{ctx.name}-workload-identity", service_account_id=sa_resource, role="roles/iam.workloadIdentityUser",
-        member=member, opts=ctx.after(account),
+        f"{ctx.name}-workload-identity",
+        service_account_id=sa_resource,
+        role="roles/iam.workloadIdentityUser",
+        member=member,
+        opts=ctx.after(account),
     )
     return CloudResult({}, annotations, files)
 
@@ -151,8 +174,9 @@ def _workload_binding(ctx: TenantContext, account: gcp.serviceaccount.Account) -
 def build(ctx: TenantContext) -> CloudResult:
     name, spec = ctx.name, ctx.spec
     project, region = ctx.settings.project, str(ctx.region)
-    ring = gcp.kms.KeyRing(f"{name}-keyring", name=key_ring_id(ctx).rsplit("/", 1)[1], location=region, project=project,
-                           opts=ctx.data_opts)
+    ring = gcp.kms.KeyRing(
+        f"{name}-keyring", name=key_ring_id(ctx).rsplit("/", 1)[1], location=region, project=project, opts=ctx.data_opts
+    )
     key = gcp.kms.CryptoKey(
         f"{name}-key",
         name=crypto_key_id(ctx).rsplit("/", 1)[1],
@@ -183,7 +207,10 @@ def build(ctx: TenantContext) -> CloudResult:
         lifecycle_rules=[
             {
                 "action": {"type": "Delete"},
-                "condition": {"days_since_noncurrent_time": conventions.TIER_NONCURRENT_RETENTION_DAYS[spec.tier], "with_state": "ARCHIVED"},
+                "condition": {
+                    "days_since_noncurrent_time": conventions.TIER_NONCURRENT_RETENTION_DAYS[spec.tier],
+                    "with_state": "ARCHIVED",
+                },
             },
             {"action": {"type": "AbortIncompleteMultipartUpload"}, "condition": {"age": 7}},
         ],
@@ -198,8 +225,12 @@ def build(ctx: TenantContext) -> CloudResult:
         project=project,
         opts=ctx.opts,
     )
-    outputs: dict[str, Any] = {"bucket": bucket_name(ctx), "key_id": crypto_key_id(ctx), "region": region,
-                               "service_account_email": service_account_email(ctx)}
+    outputs: dict[str, Any] = {
+        "bucket": bucket_name(ctx),
+        "key_id": crypto_key_id(ctx),
+        "region": region,
+        "service_account_email": service_account_email(ctx),
+    }
     binding = _workload_binding(ctx, account)
     gcp.storage.BucketIAMMember(
         f"{name}-data-workload-access",

@@ -9,7 +9,7 @@ they are created first (the providers refuse principals that do not exist).
 
 from __future__ import annotations
 
-from typing import Any, NotRequired, Optional, TypedDict
+from typing import Any, NotRequired, Optional, TypedDict, cast
 
 import pulumi
 
@@ -45,9 +45,14 @@ class ClusterIdentity(pulumi.ComponentResource):
                 raise ArgsError(unknown)
             cluster = validate(KubernetesSettings, dict(args["cluster"]), "args.cluster")
             if cluster.oidc_issuer_url is None:
-                raise ArgsError([("args.cluster.oidc_issuer_url", "is required: federation trusts the cluster's issuer")])
-            settings = {name_: validate(clouds.cloud(name_).settings, dict(args[name_]), f"args.{name_}")  # type: ignore[literal-required]
-                        for name_ in ("aws", "gcp") if args.get(name_) is not None}
+                raise ArgsError(
+                    [("args.cluster.oidc_issuer_url", "is required: federation trusts the cluster's issuer")]
+                )
+            settings = {
+                name_: validate(clouds.cloud(name_).settings, dict(cast(Any, args)[name_]), f"args.{name_}")
+                for name_ in ("aws", "gcp")
+                if args.get(name_) is not None
+            }
         except ArgsError as err:
             raise input_error(f"ClusterIdentity {name}", err) from None
         child = pulumi.ResourceOptions(parent=self)

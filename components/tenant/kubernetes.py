@@ -84,7 +84,12 @@ def resource_quota(spec: TenantSpec, environment: str) -> Manifest:
         "services.nodeports": "0",
     }
     ns = conventions.namespace_name(spec.id)
-    return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": _meta("tenant-quota", ns, labels(spec, environment)), "spec": {"hard": hard}}
+    return {
+        "apiVersion": "v1",
+        "kind": "ResourceQuota",
+        "metadata": _meta("tenant-quota", ns, labels(spec, environment)),
+        "spec": {"hard": hard},
+    }
 
 
 def limit_range(spec: TenantSpec, environment: str) -> Manifest:
@@ -115,7 +120,7 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
     """Default deny both ways, then the few flows a tenant needs."""
     ns = conventions.namespace_name(spec.id)
     lbls = labels(spec, environment)
-    same_namespace = [{"podSelector": {}}]
+    same_namespace: list[dict[str, Any]] = [{"podSelector": {}}]
     policies: list[Manifest] = [
         {
             "metadata": _meta("default-deny", ns, lbls),
@@ -137,7 +142,12 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
                 "policyTypes": ["Egress"],
                 "egress": [
                     {
-                        "to": [{"namespaceSelector": _namespace_selector("kube-system"), "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+                        "to": [
+                            {
+                                "namespaceSelector": _namespace_selector("kube-system"),
+                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+                            }
+                        ],
                         "ports": [dict(p) for p in DNS_PORTS],
                     }
                 ],
@@ -168,7 +178,10 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
                     "podSelector": {},
                     "policyTypes": ["Egress"],
                     "egress": [
-                        {"to": [{"ipBlock": {"cidr": rule.cidr}}], "ports": [{"protocol": rule.protocol, "port": p} for p in rule.ports]}
+                        {
+                            "to": [{"ipBlock": {"cidr": rule.cidr}}],
+                            "ports": [{"protocol": rule.protocol, "port": p} for p in rule.ports],
+                        }
                         for rule in spec.allowed_egress
                     ],
                 },
@@ -179,19 +192,73 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
 
 #: What a tenant admin may do inside its namespace (no RBAC, quota or network policy edits).
 ADMIN_RULES = [
-    {"apiGroups": [""], "resources": ["pods", "pods/log", "pods/exec", "pods/portforward", "services", "endpoints", "configmaps", "secrets", "persistentvolumeclaims", "serviceaccounts", "events"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
-    {"apiGroups": ["apps"], "resources": ["deployments", "statefulsets", "daemonsets", "replicasets"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
-    {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
-    {"apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
-    {"apiGroups": ["networking.k8s.io"], "resources": ["ingresses"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
-    {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"]},
+    {
+        "apiGroups": [""],
+        "resources": [
+            "pods",
+            "pods/log",
+            "pods/exec",
+            "pods/portforward",
+            "services",
+            "endpoints",
+            "configmaps",
+            "secrets",
+            "persistentvolumeclaims",
+            "serviceaccounts",
+            "events",
+        ],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
+    {
+        "apiGroups": ["apps"],
+        "resources": ["deployments", "statefulsets", "daemonsets", "replicasets"],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
+    {
+        "apiGroups": ["batch"],
+        "resources": ["jobs", "cronjobs"],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
+    {
+        "apiGroups": ["autoscaling"],
+        "resources": ["horizontalpodautoscalers"],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
+    {
+        "apiGroups": ["networking.k8s.io"],
+        "resources": ["ingresses"],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
+    {
+        "apiGroups": ["policy"],
+        "resources": ["poddisruptionbudgets"],
+        "verbs": ["get", "list", "watch", "create", "update", "patch", "delete"],
+    },
     {"apiGroups": [""], "resources": ["resourcequotas", "limitranges"], "verbs": ["get", "list", "watch"]},
     {"apiGroups": ["networking.k8s.io"], "resources": ["networkpolicies"], "verbs": ["get", "list", "watch"]},
 ]
 #: Read-only access, never to Secrets.
 VIEWER_RULES = [
-    {"apiGroups": [""], "resources": ["pods", "pods/log", "services", "endpoints", "configmaps", "persistentvolumeclaims", "events", "resourcequotas", "limitranges"], "verbs": ["get", "list", "watch"]},
-    {"apiGroups": ["apps", "batch", "autoscaling", "networking.k8s.io", "policy"], "resources": ["*"], "verbs": ["get", "list", "watch"]},
+    {
+        "apiGroups": [""],
+        "resources": [
+            "pods",
+            "pods/log",
+            "services",
+            "endpoints",
+            "configmaps",
+            "persistentvolumeclaims",
+            "events",
+            "resourcequotas",
+            "limitranges",
+        ],
+        "verbs": ["get", "list", "watch"],
+    },
+    {
+        "apiGroups": ["apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
+        "resources": ["*"],
+        "verbs": ["get", "list", "watch"],
+    },
 ]
 
 
@@ -200,10 +267,20 @@ def rbac(spec: TenantSpec, environment: str) -> list[Manifest]:
     ns = conventions.namespace_name(spec.id)
     lbls = labels(spec, environment)
     out: list[Manifest] = []
-    for role, rules, groups in (("tenant-admin", ADMIN_RULES, spec.owner_groups.admins), ("tenant-viewer", VIEWER_RULES, spec.owner_groups.viewers)):
+    for role, rules, groups in (
+        ("tenant-admin", ADMIN_RULES, spec.owner_groups.admins),
+        ("tenant-viewer", VIEWER_RULES, spec.owner_groups.viewers),
+    ):
         if not groups:
             continue
-        out.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": _meta(role, ns, lbls), "rules": [dict(r) for r in rules]})
+        out.append(
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": _meta(role, ns, lbls),
+                "rules": [dict(r) for r in rules],
+            }
+        )
         out.append(
             {
                 "apiVersion": "rbac.authorization.k8s.io/v1",
@@ -231,22 +308,33 @@ def default_service_account(spec: TenantSpec, environment: str) -> Manifest:
     without this every such pod would get an API token (CIS Kubernetes 5.1.5/5.1.6).
     """
     ns = conventions.namespace_name(spec.id)
-    return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta("default", ns, labels(spec, environment)),
-            "automountServiceAccountToken": False}
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _meta("default", ns, labels(spec, environment)),
+        "automountServiceAccountToken": False,
+    }
 
 
 def identity_config_map(spec: TenantSpec, environment: str, files: Mapping[str, Any]) -> Manifest:
     """Files a workload mounts to use the tenant's cloud identity (e.g. GCP's credential configuration)."""
     ns = conventions.namespace_name(spec.id)
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(IDENTITY_CONFIG_MAP, ns, labels(spec, environment)),
-            "data": dict(files)}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": _meta(IDENTITY_CONFIG_MAP, ns, labels(spec, environment)),
+        "data": dict(files),
+    }
 
 
 IDENTITY_CONFIG_MAP = "workload-identity"
 
 
 def manifests(
-    spec: TenantSpec, environment: str, settings: KubernetesSettings, sa_annotations: Mapping[str, Any] | None = None,
+    spec: TenantSpec,
+    environment: str,
+    settings: KubernetesSettings,
+    sa_annotations: Mapping[str, Any] | None = None,
     identity_files: Mapping[str, Any] | None = None,
 ) -> list[Manifest]:
     """Every Kubernetes object of the tenant Plinth creates, namespace first."""
@@ -275,7 +363,9 @@ def role_of(manifest: Manifest) -> str:
     return _SINGLETON_ROLES.get(kind) or f"{_KIND_PREFIX[kind]}-{name}"
 
 
-def create(name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, retain_namespace: bool = True) -> dict[str, pulumi.CustomResource]:
+def create(
+    name: str, items: list[Manifest], opts: pulumi.ResourceOptions, *, retain_namespace: bool = True
+) -> dict[str, pulumi.CustomResource]:
     """Register the manifests; every namespaced object depends on the namespace.
 
     Deleting a namespace deletes everything in it, volumes included, so the namespace is

@@ -12,13 +12,17 @@ from components.args import snake_case
 from components.base import DnsLabel, StrictModel, Text
 from components.cluster import KubernetesSettings
 
-TenantId = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)]
+TenantId = Annotated[
+    str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)
+]
 Tier = Literal["free", "standard", "premium", "enterprise"]
 Framework = Literal["gdpr", "hipaa", "soc2"]
 Cloud = Literal["aws", "gcp", "azure", "none"]
 Residency = Literal["eu", "us", "any"]
 # Kubernetes resource quantities, e.g. "500m", "2", "4Gi" (https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/).
-Quantity = Annotated[str, StringConstraints(pattern=r"^([1-9][0-9]*(\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")]
+Quantity = Annotated[
+    str, StringConstraints(pattern=r"^([1-9][0-9]*(\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*)(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")
+]
 CostCenter = Annotated[str, StringConstraints(min_length=2, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Group = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[^\s,]+$")]
 
@@ -113,49 +117,83 @@ class TenantSpec(StrictModel):
         return "gdpr" in self.compliance or self.data_residency == "eu"
 
 
+Placement = tuple[str, str, str]
+
+
 def placement_problems(
     spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, settings: Any, region: str | None
-) -> list[tuple[str, str, str]]:
+) -> list[Placement]:
     """Checks of a tenant against the stack it lives in: ``(scope, key, message)``.
 
     ``scope`` is ``"tenant"`` (``key`` is a key of the tenant spec) or ``"stack"`` (``key`` is a
     stack-level key such as ``kubernetes.oidcIssuerUrl``); callers turn them into their own paths
     (``plinth:tenants[2].region`` in a stack file, ``args.region`` for a component).
     """
-    problems: list[tuple[str, str, str]] = []
-    if spec.cloud != "none" and settings is None:
-        problems.append(("tenant", "cloud", f"tenant uses {spec.cloud} but the stack has no plinth:{spec.cloud} settings"))
-    if spec.cloud != "none" and region:
+    problems = _cloud_problems(spec, settings, region) + _egress_problems(spec)
+    if cluster is not None:
+        problems += _cluster_problems(spec, cluster)
+    if spec.data_deletion == "delete" and environment == "prod":
+        problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
+    return problems
+
+
+def _cloud_problems(spec: TenantSpec, settings: Any, region: str | None) -> list[Placement]:
+    problems: list[Placement] = []
+    if spec.cloud == "none":
+        return problems
+    if settings is None:
+        problems.append(
+            ("tenant", "cloud", f"tenant uses {spec.cloud} but the stack has no plinth:{spec.cloud} settings")
+        )
+    if region:
         is_eu = clouds.is_eu_region(spec.cloud, region)
         if spec.requires_eu and not is_eu:
             why = "GDPR tenants" if "gdpr" in spec.compliance else "tenants with dataResidency eu"
             problems.append(("tenant", "region", f"{why} must be in an EU region; {region!r} is not"))
         if spec.data_residency == "us" and is_eu:
             problems.append(("tenant", "region", f"dataResidency is us but {region!r} is an EU region"))
-    regulated = sorted({"gdpr", "hipaa"} & set(spec.compliance))
-    for i, rule in enumerate(spec.allowed_egress):
-        if rule.is_internet and regulated and rule.acknowledge_internet is None:
-            problems.append(("tenant", f"allowedEgress[{i}].cidr",
-                             f"{rule.cidr} lets a {'/'.join(regulated)} tenant's pods send data anywhere on the internet; "
-                             "name the destinations, or set acknowledgeInternet: <why> on this rule"))
-    if cluster is not None:
-        tenant_ns = conventions.namespace_name(spec.id)
-        for key in ("monitoringNamespace", "ingressNamespace"):
-            if getattr(cluster, snake_case(key)) == tenant_ns:
-                problems.append(("stack", f"kubernetes.{key}",
-                                 f"{tenant_ns!r} is tenant {spec.id}'s namespace: a platform namespace is never a tenant's "
-                                 "(its pods would be trusted by every tenant's network policies)"))
-    if spec.data_deletion == "delete" and environment == "prod":
-        problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
-    federates = spec.cloud in ("aws", "azure") or (spec.cloud == "gcp" and cluster is not None and cluster.distribution != "gke")
-    if federates and cluster is not None and cluster.oidc_issuer_url is None:
-        hint = " (or distribution: gke for GKE Workload Identity)" if spec.cloud == "gcp" else ""
-        problems.append(
-            ("stack", "kubernetes.oidcIssuerUrl",
-             f"tenant {spec.id!r} needs workload identity on {spec.cloud}: set the cluster's OIDC issuer URL{hint}")
-        )
     if spec.cloud == "gcp" and settings is not None:
         problems.extend(("tenant", "id", m) for m in conventions.gcs_bucket_name_problems(spec.id, settings.project))
+    return problems
+
+
+def _egress_problems(spec: TenantSpec) -> list[Placement]:
+    regulated = "/".join(sorted({"gdpr", "hipaa"} & set(spec.compliance)))
+    return [
+        (
+            "tenant",
+            f"allowedEgress[{i}].cidr",
+            f"{rule.cidr} lets a {regulated} tenant's pods send data anywhere on the internet; "
+            "name the destinations, or set acknowledgeInternet: <why> on this rule",
+        )
+        for i, rule in enumerate(spec.allowed_egress)
+        if rule.is_internet and regulated and rule.acknowledge_internet is None
+    ]
+
+
+def _cluster_problems(spec: TenantSpec, cluster: KubernetesSettings) -> list[Placement]:
+    problems: list[Placement] = []
+    tenant_ns = conventions.namespace_name(spec.id)
+    for key in ("monitoringNamespace", "ingressNamespace"):
+        if getattr(cluster, snake_case(key)) == tenant_ns:
+            problems.append(
+                (
+                    "stack",
+                    f"kubernetes.{key}",
+                    f"{tenant_ns!r} is tenant {spec.id}'s namespace: a platform namespace is never a tenant's "
+                    "(its pods would be trusted by every tenant's network policies)",
+                )
+            )
+    federates = spec.cloud in ("aws", "azure") or (spec.cloud == "gcp" and cluster.distribution != "gke")
+    if federates and cluster.oidc_issuer_url is None:
+        hint = " (or distribution: gke for GKE Workload Identity)" if spec.cloud == "gcp" else ""
+        problems.append(
+            (
+                "stack",
+                "kubernetes.oidcIssuerUrl",
+                f"tenant {spec.id!r} needs workload identity on {spec.cloud}: set the cluster's OIDC issuer URL{hint}",
+            )
+        )
     return problems
 
 
@@ -166,5 +204,15 @@ def region_of(spec: TenantSpec, settings: Any) -> str | None:
     return clouds.cloud(spec.cloud).default_region(settings) if settings is not None else None
 
 
-__all__ = ["TenantSpec", "Quotas", "OwnerGroups", "EgressRule", "Tier", "Framework", "Cloud", "DnsLabel",
-           "placement_problems", "region_of"]
+__all__ = [
+    "TenantSpec",
+    "Quotas",
+    "OwnerGroups",
+    "EgressRule",
+    "Tier",
+    "Framework",
+    "Cloud",
+    "DnsLabel",
+    "placement_problems",
+    "region_of",
+]

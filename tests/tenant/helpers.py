@@ -29,7 +29,13 @@ BASE_STACK: dict[str, Any] = {
 
 
 def tenant(**overrides: Any) -> dict[str, Any]:
-    doc = {"id": "acme", "displayName": "Acme", "tier": "standard", "costCenter": "cc-1", "ownerGroups": {"admins": ["acme-admins"]}}
+    doc = {
+        "id": "acme",
+        "displayName": "Acme",
+        "tier": "standard",
+        "costCenter": "cc-1",
+        "ownerGroups": {"admins": ["acme-admins"]},
+    }
     doc.update(overrides)
     return doc
 

@@ -26,7 +26,11 @@ def test_aws_key_rotates_and_waits_thirty_days_before_deletion(acme):
 
 
 def test_aws_bucket_is_encrypted_with_the_tenant_key_and_bucket_key(acme):
-    rule = named(acme, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "acme-data-encryption").inputs["rules"][0]
+    rule = named(
+        acme,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "acme-data-encryption",
+    ).inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
     assert rule["applyServerSideEncryptionByDefault"]["kmsMasterKeyId"] == UNKNOWN, "the key ARN is known after apply"
     assert rule["bucketKeyEnabled"] is True
@@ -34,10 +38,19 @@ def test_aws_bucket_is_encrypted_with_the_tenant_key_and_bucket_key(acme):
 
 def test_aws_bucket_blocks_public_access_enforces_tls_ownership_and_versions(acme):
     block = named(acme, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "acme-data-public-access").inputs
-    assert all(block[flag] is True for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"))
-    assert named(acme, "aws:s3/bucketVersioning:BucketVersioning", "acme-data-versioning").inputs["versioningConfiguration"] == {"status": "Enabled"}
-    assert named(acme, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "acme-data-ownership").inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
-    deny = policy_document(named(acme, "aws:s3/bucketPolicy:BucketPolicy", "acme-data-tls-only").inputs["policy"])["Statement"][0]
+    assert all(
+        block[flag] is True
+        for flag in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
+    assert named(acme, "aws:s3/bucketVersioning:BucketVersioning", "acme-data-versioning").inputs[
+        "versioningConfiguration"
+    ] == {"status": "Enabled"}
+    assert named(acme, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "acme-data-ownership").inputs[
+        "rule"
+    ] == {"objectOwnership": "BucketOwnerEnforced"}
+    deny = policy_document(named(acme, "aws:s3/bucketPolicy:BucketPolicy", "acme-data-tls-only").inputs["policy"])[
+        "Statement"
+    ][0]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     bucket = named(acme, "aws:s3/bucket:Bucket", "acme-data").inputs
     assert bucket["bucket"] == "plinth-dev-acme-data-210987654321" and bucket.get("forceDestroy") is False
@@ -45,8 +58,12 @@ def test_aws_bucket_blocks_public_access_enforces_tls_ownership_and_versions(acm
 
 
 def test_aws_lifecycle_keeps_noncurrent_versions_by_tier(acme):
-    rule = named(acme, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "acme-data-lifecycle").inputs["rules"][0]
-    assert rule["noncurrentVersionExpiration"]["noncurrentDays"] == conventions.TIER_NONCURRENT_RETENTION_DAYS["premium"]
+    rule = named(
+        acme, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "acme-data-lifecycle"
+    ).inputs["rules"][0]
+    assert (
+        rule["noncurrentVersionExpiration"]["noncurrentDays"] == conventions.TIER_NONCURRENT_RETENTION_DAYS["premium"]
+    )
 
 
 def test_aws_workload_role_trusts_only_the_tenant_service_account(acme):
@@ -54,14 +71,19 @@ def test_aws_workload_role_trusts_only_the_tenant_service_account(acme):
     assert len(trust) == 1 and trust[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
     conditions = trust[0]["Condition"]["StringEquals"]
     provider = "oidc.eks.eu-west-1.amazonaws.com/id/5C2B8A1F0E6D4B3A9C7E1D2F3A4B5C6D"
-    assert conditions == {f"{provider}:sub": "system:serviceaccount:tenant-acme:workload", f"{provider}:aud": "sts.amazonaws.com"}
+    assert conditions == {
+        f"{provider}:sub": "system:serviceaccount:tenant-acme:workload",
+        f"{provider}:aud": "sts.amazonaws.com",
+    }
     assert trust[0]["Principal"]["Federated"] == f"arn:aws:iam::210987654321:oidc-provider/{provider}"
 
 
 def test_aws_workload_policy_is_scoped_to_the_tenant_bucket_and_key():
     # Outside preview the key ARN is known, so the policy document can be read in full.
     plan = run_platform(stack(tenant(cloud="aws")), preview=False)
-    statements = policy_document(only(tenant_resources(plan, "acme"), "aws:iam/rolePolicy:RolePolicy").inputs["policy"])["Statement"]
+    statements = policy_document(
+        only(tenant_resources(plan, "acme"), "aws:iam/rolePolicy:RolePolicy").inputs["policy"]
+    )["Statement"]
     resources = [r for s in statements for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])]
     assert "*" not in resources
     assert all("plinth-dev-acme-data-123456789012" in r or ":key/" in r or "acme" in r for r in resources)
@@ -86,7 +108,9 @@ def test_gcp_bucket_uses_cmek_uniform_access_and_prevents_public_access(globex):
     assert bucket["publicAccessPrevention"] == "enforced"
     assert bucket["versioning"] == {"enabled": True}
     key = only(globex, "gcp:kms/cryptoKey:CryptoKey").inputs
-    assert bucket["encryption"]["defaultKmsKeyName"] == f"{key['keyRing']}/cryptoKeys/{key['name']}", "the tenant's own key"
+    assert bucket["encryption"]["defaultKmsKeyName"] == f"{key['keyRing']}/cryptoKeys/{key['name']}", (
+        "the tenant's own key"
+    )
     assert bucket["labels"]["tenant"] == "globex" and bucket["labels"]["compliance"] == "hipaa_soc2"
     days = [r["condition"].get("daysSinceNoncurrentTime") for r in bucket["lifecycleRules"]]
     assert conventions.TIER_NONCURRENT_RETENTION_DAYS["enterprise"] in days
@@ -100,7 +124,9 @@ def test_gcp_service_account_is_bound_to_the_tenant_kubernetes_account_and_bucke
     # The dev cluster is EKS: its pods reach GCP through Workload Identity Federation, never through a
     # GKE pool (which only pods of a GKE cluster can use).
     pool = binding["member"].split("/subject/")[0]
-    assert pool.startswith("principal://iam.googleapis.com/projects/482193756012/locations/global/workloadIdentityPools/")
+    assert pool.startswith(
+        "principal://iam.googleapis.com/projects/482193756012/locations/global/workloadIdentityPools/"
+    )
     assert binding["member"].endswith("/subject/system:serviceaccount:tenant-globex:workload")
     access = only(globex, "gcp:storage/bucketIAMMember:BucketIAMMember").inputs
     assert access["role"] == "roles/storage.objectUser"
@@ -143,5 +169,7 @@ def test_azure_workload_identity_federates_only_the_tenant_service_account(inite
     assert federation["issuer"].startswith("https://")
     roles = {r.name: r.inputs for r in of_kind(initech, "azure-native:authorization:RoleAssignment")}
     data = roles["initech-workload-data-access"]
-    assert data["roleDefinitionId"].endswith("/ba92f5b4-2d11-453d-a403-e96b0029c9fe"), "Storage Blob Data Contributor, not Owner"
+    assert data["roleDefinitionId"].endswith("/ba92f5b4-2d11-453d-a403-e96b0029c9fe"), (
+        "Storage Blob Data Contributor, not Owner"
+    )
     assert data["principalType"] == "ServicePrincipal"

@@ -7,7 +7,6 @@ import pytest
 from tests.tenant.helpers import STATEFUL, run_platform, stack, tenant, tenant_resources
 
 
-
 @pytest.mark.parametrize("tenant_id", ["acme", "globex", "initech", "hooli"])
 def test_dev_stack_retains_every_stateful_resource(dev_plan, tenant_id):
     stateful = [r for r in tenant_resources(dev_plan, tenant_id) if r.type in STATEFUL]
@@ -17,7 +16,9 @@ def test_dev_stack_retains_every_stateful_resource(dev_plan, tenant_id):
 
 @pytest.mark.parametrize("tenant_id", ["acme", "globex", "initech"])
 def test_cloud_data_is_also_protected_so_removal_stops_with_an_error(dev_plan, tenant_id):
-    cloud_stateful = [r for r in tenant_resources(dev_plan, tenant_id) if r.type in STATEFUL and not r.type.startswith("kubernetes:")]
+    cloud_stateful = [
+        r for r in tenant_resources(dev_plan, tenant_id) if r.type in STATEFUL and not r.type.startswith("kubernetes:")
+    ]
     assert cloud_stateful and all(r.protect for r in cloud_stateful)
 
 

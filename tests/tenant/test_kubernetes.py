@@ -29,7 +29,12 @@ def test_every_object_passes_strict_validation(dev_plan, project_root, tenant_id
 
 def test_strict_validation_catches_a_broken_object():
     """Guard for the test above: the validator really rejects a malformed NetworkPolicy."""
-    bad = {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "x"}, "spec": {"podSelektor": {}}}
+    bad = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "x"},
+        "spec": {"podSelektor": {}},
+    }
     with pytest.raises(kubernetes_validate.ValidationError):
         kubernetes_validate.validate(bad, kubernetes_validate.latest_version(), strict=True)
 
@@ -47,7 +52,12 @@ def test_namespace_enforces_restricted_pod_security_and_carries_tenant_labels(de
 
 @pytest.mark.parametrize(
     ("tenant_id", "cpu", "gpus", "pods"),
-    [("acme", "32", "2", "300"), ("globex", "128", "4", "1000"), ("initech", "8", "0", "100"), ("hooli", "2", "0", "20")],
+    [
+        ("acme", "32", "2", "300"),
+        ("globex", "128", "4", "1000"),
+        ("initech", "8", "0", "100"),
+        ("hooli", "2", "0", "20"),
+    ],
 )
 def test_quota_follows_the_tier_with_overrides(dev_plan, tenant_id, cpu, gpus, pods):
     hard = only(tenant_resources(dev_plan, tenant_id), "kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]
@@ -56,7 +66,10 @@ def test_quota_follows_the_tier_with_overrides(dev_plan, tenant_id, cpu, gpus, p
 
 
 def _policies(resources):
-    return {r.inputs["metadata"]["name"]: r.inputs["spec"] for r in of_kind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy")}
+    return {
+        r.inputs["metadata"]["name"]: r.inputs["spec"]
+        for r in of_kind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    }
 
 
 def test_network_policies_deny_by_default_and_allow_only_the_needed_flows(dev_plan):
@@ -68,7 +81,10 @@ def test_network_policies_deny_by_default_and_allow_only_the_needed_flows(dev_pl
     assert {(p["protocol"], p["port"]) for p in dns["ports"]} == {("UDP", 53), ("TCP", 53)}
     assert dns["to"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "kube-system"}
     monitoring = policies["allow-monitoring"]["ingress"][0]["from"][0]
-    assert monitoring["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == conventions.MONITORING_NAMESPACE
+    assert (
+        monitoring["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        == conventions.MONITORING_NAMESPACE
+    )
     ingress = policies["allow-ingress-controller"]["ingress"][0]["from"][0]
     assert ingress["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == conventions.INGRESS_NAMESPACE
     egress = policies["allow-egress"]["egress"]
@@ -88,12 +104,18 @@ def test_tenant_without_egress_rules_gets_no_egress_policy(dev_plan):
 def test_rbac_is_namespaced_and_bound_to_the_owner_groups(dev_plan):
     resources = tenant_resources(dev_plan, "acme")
     assert not [r for r in resources if "ClusterRole" in r.type], "tenant RBAC must never be cluster-wide"
-    bindings = {r.inputs["metadata"]["name"]: r.inputs for r in of_kind(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")}
+    bindings = {
+        r.inputs["metadata"]["name"]: r.inputs
+        for r in of_kind(resources, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+    }
     assert [s["name"] for s in bindings["tenant-admin"]["subjects"]] == ["acme-admins"]
     assert [s["name"] for s in bindings["tenant-viewer"]["subjects"]] == ["acme-support"]
     for binding in bindings.values():
         assert binding["metadata"]["namespace"] == "tenant-acme" and binding["roleRef"]["kind"] == "Role"
-    roles = {r.inputs["metadata"]["name"]: r.inputs["rules"] for r in of_kind(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role")}
+    roles = {
+        r.inputs["metadata"]["name"]: r.inputs["rules"]
+        for r in of_kind(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role")
+    }
     viewer_resources = {res for rule in roles["tenant-viewer"] for res in rule["resources"]}
     assert "secrets" not in viewer_resources, "viewers must not read secrets"
     admin_writes = {res for rule in roles["tenant-admin"] if "update" in rule["verbs"] for res in rule["resources"]}
@@ -101,13 +123,21 @@ def test_rbac_is_namespaced_and_bound_to_the_owner_groups(dev_plan):
 
 
 def test_tenant_without_viewers_gets_no_viewer_role(dev_plan):
-    names = [r.inputs["metadata"]["name"] for r in of_kind(tenant_resources(dev_plan, "globex"), "kubernetes:rbac.authorization.k8s.io/v1:Role")]
+    names = [
+        r.inputs["metadata"]["name"]
+        for r in of_kind(tenant_resources(dev_plan, "globex"), "kubernetes:rbac.authorization.k8s.io/v1:Role")
+    ]
     assert names == ["tenant-admin"]
 
 
 @pytest.mark.parametrize(
     ("tenant_id", "annotation"),
-    [("acme", "eks.amazonaws.com/role-arn"), ("globex", None), ("initech", "azure.workload.identity/client-id"), ("hooli", None)],
+    [
+        ("acme", "eks.amazonaws.com/role-arn"),
+        ("globex", None),
+        ("initech", "azure.workload.identity/client-id"),
+        ("hooli", None),
+    ],
 )
 def test_workload_service_account_has_no_token_automount_and_the_cloud_identity(dev_plan, tenant_id, annotation):
     # globex (GCP from an EKS cluster) uses Workload Identity Federation: a credential file, no annotation.

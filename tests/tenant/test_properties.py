@@ -32,7 +32,10 @@ def tenant_specs(draw, tenant_id: str):
         "compliance": compliance,
         "cloud": cloud,
         "costCenter": draw(st.from_regex(r"\Acc-[0-9]{2,6}\Z")),
-        "ownerGroups": {"admins": [f"{tenant_id}-admins"], "viewers": draw(st.lists(st.from_regex(r"\A[a-z]{3,10}\Z"), max_size=2))},
+        "ownerGroups": {
+            "admins": [f"{tenant_id}-admins"],
+            "viewers": draw(st.lists(st.from_regex(r"\A[a-z]{3,10}\Z"), max_size=2)),
+        },
     }
     if cloud != "none" and "gdpr" not in compliance and draw(st.booleans()):
         spec["dataResidency"] = "us"
@@ -42,7 +45,9 @@ def tenant_specs(draw, tenant_id: str):
     if draw(st.booleans()):
         spec["quotas"] = {"gpus": draw(st.integers(0, 16)), "cpu": draw(st.sampled_from(["500m", "4", "16"]))}
     if draw(st.booleans()):
-        spec["allowedEgress"] = [{"cidr": draw(st.sampled_from(["10.0.0.0/8", "52.95.0.0/16", "192.168.1.0/24"])), "ports": [443]}]
+        spec["allowedEgress"] = [
+            {"cidr": draw(st.sampled_from(["10.0.0.0/8", "52.95.0.0/16", "192.168.1.0/24"])), "ports": [443]}
+        ]
     return spec
 
 
@@ -68,7 +73,10 @@ def test_any_valid_tenant_set_yields_a_consistent_isolated_resource_set(tenants)
             kubernetes_validate.validate(obj, version, strict=True)
         namespace = conventions.namespace_name(spec["id"])
         assert {o["metadata"].get("namespace", o["metadata"]["name"]) for o in objects} == {namespace}
-        policies = {r.inputs["metadata"]["name"]: r.inputs["spec"] for r in of_kind(mine, "kubernetes:networking.k8s.io/v1:NetworkPolicy")}
+        policies = {
+            r.inputs["metadata"]["name"]: r.inputs["spec"]
+            for r in of_kind(mine, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+        }
         assert policies["default-deny"]["policyTypes"] == ["Ingress", "Egress"]
         assert of_kind(mine, "kubernetes:core/v1:ResourceQuota")
         deletable = spec.get("dataDeletion") == "delete"
@@ -96,12 +104,20 @@ def test_any_valid_tenant_set_yields_a_consistent_isolated_resource_set(tenants)
         for other in tenants:
             if other["id"] == spec["id"]:
                 continue
-            assert not _mentions(text, conventions.namespace_name(other["id"])), f"{spec['id']} refers to {other['id']}'s namespace"
+            assert not _mentions(text, conventions.namespace_name(other["id"])), (
+                f"{spec['id']} refers to {other['id']}'s namespace"
+            )
             assert not _mentions(text, f"plinth-dev-{other['id']}-data-123456789012")
             assert not _mentions(text, f"plinth-dev-{other['id']}-workload")
 
 
-VALID = {"id": "acme", "displayName": "Acme", "tier": "standard", "costCenter": "cc-1", "ownerGroups": {"admins": ["a"]}}
+VALID = {
+    "id": "acme",
+    "displayName": "Acme",
+    "tier": "standard",
+    "costCenter": "cc-1",
+    "ownerGroups": {"admins": ["a"]},
+}
 INVALID = st.sampled_from(
     [
         ("id", "Acme_Corp"),

@@ -18,7 +18,17 @@ from components.tenant import azure as azure_part
 from components.tenant import gcp as gcp_part
 from components.tenant.context import TenantContext
 from components.tenant.spec import TenantSpec
-from tests.tenant.helpers import BASE_STACK, named, of_kind, only, policy_document, run_platform, stack, tenant, tenant_resources
+from tests.tenant.helpers import (
+    BASE_STACK,
+    named,
+    of_kind,
+    only,
+    policy_document,
+    run_platform,
+    stack,
+    tenant,
+    tenant_resources,
+)
 
 
 def _statements(resource) -> dict[str, Any]:
@@ -31,7 +41,9 @@ def test_aws_tenant_without_a_cluster_gets_a_key_policy_naming_only_existing_pri
     assert not of_kind(resources, "aws:iam/role:Role")
     key = only(resources, "aws:kms/key:Key")
     principals = [s["Principal"] for s in _statements(key).values()]
-    assert not any("role/" in json.dumps(p) for p in principals), "KMS refuses a key policy naming a role that does not exist"
+    assert not any("role/" in json.dumps(p) for p in principals), (
+        "KMS refuses a key policy naming a role that does not exist"
+    )
 
 
 def test_the_key_waits_for_the_role_its_policy_names(dev_plan):
@@ -40,7 +52,10 @@ def test_the_key_waits_for_the_role_its_policy_names(dev_plan):
     assert role.urn in key.dependencies and role.urn in key.property_dependencies["policy"], (
         "CreateKey fails while the named role does not exist: the key must be created after it"
     )
-    assert _statements(key)["TenantWorkloadUseViaS3"]["Principal"]["AWS"] == "arn:aws:iam::210987654321:role/plinth-dev-acme-workload"
+    assert (
+        _statements(key)["TenantWorkloadUseViaS3"]["Principal"]["AWS"]
+        == "arn:aws:iam::210987654321:role/plinth-dev-acme-workload"
+    )
 
 
 def test_the_role_trusts_an_oidc_provider_the_stack_creates_first(dev_plan):
@@ -61,11 +76,15 @@ def test_an_existing_oidc_provider_is_used_not_created():
 
 def test_workload_key_use_is_only_through_s3_in_the_role_policy_too():
     plan = run_platform(stack(tenant(cloud="aws")), preview=False)
-    statements = {s["Sid"]: s for s in policy_document(
-        only(tenant_resources(plan, "acme"), "aws:iam/rolePolicy:RolePolicy").inputs["policy"])["Statement"]}
-    assert statements["TenantKeyViaS3"]["Condition"] == {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}, (
-        "the key policy delegates to IAM (root statement), so the IAM policy must carry the via-S3 condition"
-    )
+    statements = {
+        s["Sid"]: s
+        for s in policy_document(
+            only(tenant_resources(plan, "acme"), "aws:iam/rolePolicy:RolePolicy").inputs["policy"]
+        )["Statement"]
+    }
+    assert statements["TenantKeyViaS3"]["Condition"] == {
+        "StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+    }, "the key policy delegates to IAM (root statement), so the IAM policy must carry the via-S3 condition"
 
 
 def test_every_aws_tenant_bucket_records_access_logs_to_a_separate_encrypted_bucket(dev_plan):
@@ -75,37 +94,65 @@ def test_every_aws_tenant_bucket_records_access_logs_to_a_separate_encrypted_buc
     assert logging["targetBucket"] == "plinth-dev-acme-logs-210987654321" and logging["targetPrefix"] == "s3-access/"
     logs = named(resources, "aws:s3/bucket:Bucket", "acme-logs")
     assert logs.protect and logs.retain_on_delete, "access logs are audit evidence: never deleted with the stack"
-    encryption = named(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "acme-logs-encryption")
+    encryption = named(
+        resources,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "acme-logs-encryption",
+    )
     assert encryption.inputs["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
-    delivery = {s.get("Sid"): s for s in policy_document(named(resources, "aws:s3/bucketPolicy:BucketPolicy", "acme-logs-policy").inputs["policy"])["Statement"]}
+    delivery = {
+        s.get("Sid"): s
+        for s in policy_document(
+            named(resources, "aws:s3/bucketPolicy:BucketPolicy", "acme-logs-policy").inputs["policy"]
+        )["Statement"]
+    }
     allow = delivery["S3ServerAccessLogsPolicy"]
     assert allow["Principal"] == {"Service": "logging.s3.amazonaws.com"}
     assert allow["Condition"]["ArnLike"]["aws:SourceArn"] == "arn:aws:s3:::plinth-dev-acme-data-210987654321"
     key = _statements(only(resources, "aws:kms/key:Key"))
-    assert key["AccessLogDelivery"]["Principal"] == {"Service": "logging.s3.amazonaws.com"}, "S3 may encrypt the logs it delivers"
+    assert key["AccessLogDelivery"]["Principal"] == {"Service": "logging.s3.amazonaws.com"}, (
+        "S3 may encrypt the logs it delivers"
+    )
 
 
 def test_gcp_identity_follows_the_cluster():
     eks = run_platform(stack(tenant(cloud="gcp"), kubernetes={**BASE_STACK["kubernetes"], "distribution": "eks"}))
     member = only(tenant_resources(eks, "acme"), "gcp:serviceaccount/iAMMember:IAMMember").inputs["member"]
-    assert member.startswith("principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/")
+    assert member.startswith(
+        "principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/"
+    )
     provider = only(eks.resources, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
     assert provider.inputs["oidc"]["issuerUri"] == BASE_STACK["kubernetes"]["oidcIssuerUrl"]
     binding = only(tenant_resources(eks, "acme"), "gcp:serviceaccount/iAMMember:IAMMember")
     assert provider.urn in binding.dependencies, "the principal's pool must exist before it is granted anything"
-    config = only(tenant_resources(eks, "acme"), "kubernetes:core/v1:ConfigMap").inputs["data"]["credential-configuration.json"]
-    assert json.loads(config)["audience"] == "//iam.googleapis.com/" + member.split("principal://iam.googleapis.com/")[1].split("/subject/")[0] + "/providers/" + member.split("workloadIdentityPools/")[1].split("/")[0] + "-k8s"
+    config = only(tenant_resources(eks, "acme"), "kubernetes:core/v1:ConfigMap").inputs["data"][
+        "credential-configuration.json"
+    ]
+    assert (
+        json.loads(config)["audience"]
+        == "//iam.googleapis.com/"
+        + member.split("principal://iam.googleapis.com/")[1].split("/subject/")[0]
+        + "/providers/"
+        + member.split("workloadIdentityPools/")[1].split("/")[0]
+        + "-k8s"
+    )
 
     gke = run_platform(stack(tenant(cloud="gcp"), kubernetes={"distribution": "gke", "gkeProject": "cluster-proj-1"}))
     member = only(tenant_resources(gke, "acme"), "gcp:serviceaccount/iAMMember:IAMMember").inputs["member"]
-    assert member == "serviceAccount:cluster-proj-1.svc.id.goog[tenant-acme/workload]", "GKE pods use their cluster project's pool"
+    assert member == "serviceAccount:cluster-proj-1.svc.id.goog[tenant-acme/workload]", (
+        "GKE pods use their cluster project's pool"
+    )
     assert not gke.of_type("gcp:iam/workloadIdentityPool:WorkloadIdentityPool")
     sa = only(tenant_resources(gke, "acme"), "kubernetes:core/v1:ServiceAccount").inputs
-    assert sa["metadata"]["annotations"] == {"iam.gke.io/gcp-service-account": "tn-dev-acme@plinth-test-123.iam.gserviceaccount.com"}
+    assert sa["metadata"]["annotations"] == {
+        "iam.gke.io/gcp-service-account": "tn-dev-acme@plinth-test-123.iam.gserviceaccount.com"
+    }
 
 
 def test_gcp_tenant_on_another_cluster_without_an_issuer_is_refused():
-    with pytest.raises(ConfigError, match=r"plinth:kubernetes\.oidcIssuerUrl: tenant 'acme' needs workload identity on gcp"):
+    with pytest.raises(
+        ConfigError, match=r"plinth:kubernetes\.oidcIssuerUrl: tenant 'acme' needs workload identity on gcp"
+    ):
         parse(stack(tenant(cloud="gcp"), kubernetes={"distribution": "aks"}), source="test")
 
 
@@ -121,7 +168,10 @@ def test_azure_storage_admits_the_clusters_networks_and_waits_for_the_key_grant(
     account = only(resources, "azure-native:storage:StorageAccount")
     rules = account.inputs["networkRuleSet"]
     assert rules["defaultAction"] == "Deny"
-    assert rules["ipRules"] == [{"iPAddressOrRange": "52.30.12.10", "action": "Allow"}, {"iPAddressOrRange": "52.30.12.11", "action": "Allow"}]
+    assert rules["ipRules"] == [
+        {"iPAddressOrRange": "52.30.12.10", "action": "Allow"},
+        {"iPAddressOrRange": "52.30.12.11", "action": "Allow"},
+    ]
     sleep = only(resources, "time:index/sleep:Sleep")
     grant = named(resources, "azure-native:authorization:RoleAssignment", "initech-storage-key-access")
     assert grant.urn in sleep.dependencies and sleep.inputs["createDuration"] == "120s"
@@ -132,7 +182,10 @@ def test_azure_storage_without_allowed_networks_warns_that_workloads_cannot_reac
     plan = run_platform(stack(tenant(cloud="azure")))
     warnings = [d.message for d in plan.diagnostics if d.severity == "warning"]
     assert any("denies every network" in w and "allowedSubnetIds" in w for w in warnings), warnings
-    subnet = "/subscriptions/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/resourceGroups/aks/providers/Microsoft.Network/virtualNetworks/v/subnets/nodes"
+    subnet = (
+        "/subscriptions/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/resourceGroups/aks/providers/Microsoft.Network"
+        "/virtualNetworks/v/subnets/nodes"
+    )
     plan = run_platform(stack(tenant(cloud="azure"), azure={**BASE_STACK["azure"], "allowedSubnetIds": [subnet]}))
     rules = only(tenant_resources(plan, "acme"), "azure-native:storage:StorageAccount").inputs["networkRuleSet"]
     assert rules["virtualNetworkRules"] == [{"virtualNetworkResourceId": subnet, "action": "Allow"}]
@@ -154,19 +207,31 @@ def test_tenant_namespaces_turn_off_token_automount_on_the_default_service_accou
 
 
 def test_a_tenant_id_that_would_put_google_in_a_bucket_name_is_refused():
-    with pytest.raises(ConfigError, match=r"plinth:tenants\[0\]\.id: tenant id 'g00gle-labs' cannot name a Cloud Storage bucket"):
+    with pytest.raises(
+        ConfigError, match=r"plinth:tenants\[0\]\.id: tenant id 'g00gle-labs' cannot name a Cloud Storage bucket"
+    ):
         parse(stack(tenant(id="g00gle-labs", cloud="gcp")), source="test")
     parse(stack(tenant(id="g00gle-labs", cloud="aws")), source="test")  # only Cloud Storage has the rule
 
 
-SNAKE_OK = {"tags", "labels", "attributeMapping", "triggers", "dimensions", "values", "userLabels", "data", "stringData"}
+SNAKE_OK = {
+    "tags",
+    "labels",
+    "attributeMapping",
+    "triggers",
+    "dimensions",
+    "values",
+    "userLabels",
+    "data",
+    "stringData",
+}
 
 
 def _snake_keys(value: Any, path: str = "") -> list[str]:
     found = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if "_" in key and not path.split(".")[-1] in SNAKE_OK:
+            if "_" in key and path.split(".")[-1] not in SNAKE_OK:
                 found.append(f"{path}.{key}")
             if key not in SNAKE_OK:
                 found.extend(_snake_keys(item, f"{path}.{key}" if path else key))
@@ -195,8 +260,18 @@ def test_every_generated_name_follows_its_providers_rules(tenant_id, environment
     from components.clouds import AwsSettings, AzureSettings, GcpSettings
 
     def ctx(settings: Any) -> TenantContext:
-        return TenantContext(name=tenant_id, spec=spec, environment=environment, cluster=None, settings=settings, region=None,
-                             links={}, tags={}, opts=None, data_opts=None)  # type: ignore[arg-type]
+        return TenantContext(
+            name=tenant_id,
+            spec=spec,
+            environment=environment,
+            cluster=None,
+            settings=settings,
+            region=None,
+            links={},
+            tags={},
+            opts=None,
+            data_opts=None,
+        )  # type: ignore[arg-type]
 
     aws_ctx = ctx(AwsSettings.model_validate(BASE_STACK["aws"]))
     gcp_ctx = ctx(GcpSettings.model_validate(BASE_STACK["gcp"]))
@@ -233,7 +308,18 @@ def test_a_platform_namespace_can_never_be_a_tenant_namespace(key):
 
 def test_internet_egress_for_regulated_tenants_needs_an_acknowledgement():
     rule = {"cidr": "0.0.0.0/0", "ports": [443]}
-    with pytest.raises(ConfigError, match=r"plinth:tenants\[0\]\.allowedEgress\[0\]\.cidr: 0\.0\.0\.0/0 lets a gdpr tenant's pods"):
+    with pytest.raises(
+        ConfigError, match=r"plinth:tenants\[0\]\.allowedEgress\[0\]\.cidr: 0\.0\.0\.0/0 lets a gdpr tenant's pods"
+    ):
         parse(stack(tenant(compliance=["gdpr"], cloud="aws", allowedEgress=[rule])), source="test")
-    parse(stack(tenant(compliance=["gdpr"], cloud="aws", allowedEgress=[{**rule, "acknowledgeInternet": "calls partner APIs, PLAT-42"}])), source="test")
+    parse(
+        stack(
+            tenant(
+                compliance=["gdpr"],
+                cloud="aws",
+                allowedEgress=[{**rule, "acknowledgeInternet": "calls partner APIs, PLAT-42"}],
+            )
+        ),
+        source="test",
+    )
     parse(stack(tenant(compliance=["soc2"], allowedEgress=[rule])), source="test")
