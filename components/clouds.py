@@ -222,8 +222,10 @@ class Cloud:
         """What the stack creates once so this cloud trusts the cluster's workloads (None: nothing)."""
         module = importlib.import_module(self.tenant_module)
         needs = getattr(module, "needs_cluster_identity", None)
+        if needs is None or not needs(cluster):
+            return None
         builder: Callable[..., dict[str, Any]] = module.cluster_identity
-        return builder if needs is not None and needs(cluster) else None
+        return builder
 
 
 CLOUDS: dict[str, Cloud] = {
