@@ -1,0 +1,57 @@
+"""A small detector of well-known credential shapes in plaintext values.
+
+Used by the policies that look for credentials where they do not belong (container environment
+variables, ConfigMaps, function environments) and by the runtime audit. Two kinds of evidence, as
+detect-secrets and gitleaks use them: the value has the shape of a known credential (an AWS access
+key id, a GitHub or Slack token, a private key block...), or the variable's name says it is a secret
+and its value is a literal rather than a reference to a secret store. Values are never echoed: a
+finding names the kind and the variable only.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Credential shapes, by what they are (patterns follow the providers' documented formats).
+SHAPES: dict[str, re.Pattern[str]] = {
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+    "AWS access key id": re.compile(r"\b(AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b"),
+    # https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+    "GitHub token": re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{60,})\b"),
+    # https://api.slack.com/authentication/token-types
+    "Slack token": re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    "Slack webhook URL": re.compile(r"https://hooks\.slack\.com/services/T[A-Za-z0-9]+/B[A-Za-z0-9]+/[A-Za-z0-9]+"),
+    # https://cloud.google.com/docs/authentication/api-keys
+    "Google API key": re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    "Google service account key": re.compile(r'"type"\s*:\s*"service_account"'),
+    "private key": re.compile(r"-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----"),
+    # https://stripe.com/docs/keys
+    "Stripe secret key": re.compile(r"\b[rs]k_live_[0-9a-zA-Z]{20,}\b"),
+    # https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string
+    "Azure storage account key": re.compile(r"AccountKey=[A-Za-z0-9+/]{80,}={0,2}"),
+    "Azure SAS token": re.compile(r"[?&]sig=[A-Za-z0-9%+/]{40,}"),
+    "JSON web token": re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    "password in a URL": re.compile(r"\b[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s:@]{3,}@"),
+}
+#: Names that say a variable holds a secret (as detect-secrets' KeywordDetector reads them).
+SECRET_NAME = re.compile(
+    r"(?i)(^|[_.-])(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
+    r"client[_-]?secret|credentials?|auth)([_.-]|$)"
+)
+#: Values that point at a secret instead of being one.
+REFERENCE = re.compile(
+    r"^(\$\{.*\}|\{\{.*\}\}|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/]+/secrets/|"
+    r"https://[a-z0-9-]+\.vault\.azure\.net/secrets/|vault:|ref\+|sm://|/run/secrets/|/var/run/secrets/|file:)"
+)
+MIN_SECRET_LENGTH = 8
+
+
+def credential_kinds(value: str, name: str | None = None) -> list[str]:
+    """What kinds of credential ``value`` (of a variable called ``name``) looks like; empty when none."""
+    if not isinstance(value, str) or not value:
+        return []
+    kinds = [kind for kind, pattern in SHAPES.items() if pattern.search(value)]
+    literal = len(value) >= MIN_SECRET_LENGTH and not REFERENCE.match(value)
+    if not kinds and name and SECRET_NAME.search(name) and literal:
+        kinds.append(f"literal value of a secret-named variable ({name})")
+    return kinds
