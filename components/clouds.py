@@ -9,20 +9,18 @@ imported only when a provider is made, so reading config stays fast.
 Adding a cloud means one entry here and one ``components/tenant/<cloud>.py`` module.
 """
 
-from __future__ import annotations
 
 import importlib
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Callable, Mapping, NotRequired, TypedDict
+from typing import Annotated, Any, Callable, Mapping, NotRequired, TypedDict
+
+import pulumi
 
 from pydantic import Field, StringConstraints, field_validator
 
 from components.base import StrictModel
-
-if TYPE_CHECKING:
-    import pulumi
 
 # --- Settings of each cloud (the stack config's plinth:aws / plinth:gcp / plinth:azure) -------------
 AWS_REGION = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$"

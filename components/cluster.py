@@ -1,6 +1,5 @@
 """The Kubernetes cluster a stack's tenants, monitoring and workloads run on (``plinth:kubernetes``)."""
 
-from __future__ import annotations
 
 from typing import Annotated, Literal, TypedDict
 

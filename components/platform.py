@@ -5,7 +5,6 @@ arguments and components, in dependency order; the Platform only supplies what t
 stack's tags, one explicit provider per cloud and region, and the Kubernetes provider.
 """
 
-from __future__ import annotations
 
 from typing import Any, Mapping, Optional, TypedDict
 

@@ -136,3 +136,34 @@ def test_capabilities_are_built_after_those_they_read():
         in_dependency_order(
             [Capability(key="x", annotation=None, after=("y",)), Capability(key="y", annotation=None, after=("x",))]
         )
+
+
+def _component_classes():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import components
+
+    found = []
+    for info in pkgutil.walk_packages(components.__path__, "components."):
+        if info.name.rsplit(".", 1)[-1] in ("component", "identity", "platform"):
+            module = importlib.import_module(info.name)
+            found += [c for _, c in inspect.getmembers(module, inspect.isclass)
+                      if issubclass(c, pulumi.ComponentResource) and c.__module__ == module.__name__]
+    return sorted(found, key=lambda c: c.__name__)
+
+
+def test_every_component_publishes_a_schema_other_languages_can_use():
+    """component_provider_host infers the package schema from the annotations: they must be real types
+    (no ``from __future__ import annotations`` in a component module), TypedDicts of plain types."""
+    from pulumi.provider.experimental.component import ComponentProvider
+
+    classes = _component_classes()
+    assert {c.__name__ for c in classes} >= {"Tenant", "MonitoringStack", "ClusterIdentity", "Platform"}
+    schema = json.loads(ComponentProvider(classes, "plinth", version="0.0.0").schema)
+    for cls in classes:
+        resource = schema["resources"][f"plinth:index:{cls.__name__}"]
+        assert resource["inputProperties"], f"{cls.__name__} declares no arguments"
+        undocumented = [k for k, v in resource["inputProperties"].items() if not v.get("description")]
+        assert not undocumented, f"{cls.__name__}: arguments without a docstring: {undocumented}"

@@ -6,7 +6,6 @@ Hard logic lives in pure modules: ``slo`` (SLO -> Sloth-compatible rules), ``ale
 registers resources.
 """
 
-from __future__ import annotations
 
 from typing import Any, NotRequired, Optional, TypedDict
 
@@ -141,7 +140,9 @@ class MonitoringStackArgs(TypedDict):
     namespace: NotRequired[str]
     """Where Prometheus, rules and dashboards live (default ``monitoring``)."""
     prometheus: NotRequired[PrometheusArgs]
+    """Where the rules run: an installed, pinned kube-prometheus-stack (default) or an existing operator."""
     slos: NotRequired[list[SloArgs]]
+    """SLOs: Sloth-compatible recording rules, burn-rate alerts and dashboards for each."""
     alerting: NotRequired[AlertingArgs]
     """Alertmanager receivers and the route per priority."""
     dashboards: NotRequired[bool]

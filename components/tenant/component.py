@@ -5,7 +5,6 @@ Per-cloud work lives in one module per cloud (``aws``, ``gcp``, ``azure``, chose
 arguments, decides what to build and how stateful resources are kept.
 """
 
-from __future__ import annotations
 
 from typing import Any, NotRequired, Optional, TypedDict, cast
 

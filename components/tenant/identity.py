@@ -7,7 +7,6 @@ GKE, a Workload Identity Federation pool and provider. Tenants' roles and bindin
 they are created first (the providers refuse principals that do not exist).
 """
 
-from __future__ import annotations
 
 from typing import Any, NotRequired, Optional, TypedDict, cast
 
