@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from scripts import cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,7 +22,9 @@ def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
 
 def test_preview_json_of_a_minimal_stack(make_project, capsys):
     project = make_project("mini", MINIMAL)
-    code, out, err = run_cli(capsys, "preview", "--stack", "mini", "--format", "json", "--no-policy", "--project-dir", str(project))
+    code, out, err = run_cli(
+        capsys, "preview", "--stack", "mini", "--format", "json", "--no-policy", "--project-dir", str(project)
+    )
     assert code == 0, err
     plan = json.loads(out)
     types = [s["newState"]["type"] for s in plan["steps"]]
@@ -47,15 +47,28 @@ def test_program_error_is_one_line_and_debug_shows_the_traceback(make_project, c
     assert code == 2
     assert "the program failed: RuntimeError: the program broke" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 2
-    code, _, err = run_cli(capsys, "--debug", "preview", "--stack", "mini", "--no-policy", "--project-dir", str(project))
+    code, _, err = run_cli(
+        capsys, "--debug", "preview", "--stack", "mini", "--no-policy", "--project-dir", str(project)
+    )
     assert code == 2 and "Traceback" in err
 
 
 def test_out_writes_a_file(make_project, capsys, tmp_path):
     project = make_project("mini", MINIMAL)
     target = tmp_path / "plan.md"
-    code, out, err = run_cli(capsys, "preview", "--stack", "mini", "--format", "markdown", "--no-policy",
-                             "--out", str(target), "--project-dir", str(project))
+    code, out, err = run_cli(
+        capsys,
+        "preview",
+        "--stack",
+        "mini",
+        "--format",
+        "markdown",
+        "--no-policy",
+        "--out",
+        str(target),
+        "--project-dir",
+        str(project),
+    )
     assert code == 0 and out == ""
     assert target.read_text().startswith("### Plinth preview of `mini`")
 
@@ -99,7 +112,11 @@ def test_preview_dev_as_json_with_an_empty_environment(project_root, tmp_path):
     assert not any(Path(p, "pulumi").exists() for p in env["PATH"].split(os.pathsep))
     done = subprocess.run(
         [sys.executable, "-m", "scripts.cli", "preview", "--stack", "dev", "--format", "json", "--no-policy"],
-        cwd=tmp_path, env=env | {"PYTHONPATH": str(project_root)}, capture_output=True, text=True, timeout=600,
+        cwd=tmp_path,
+        env=env | {"PYTHONPATH": str(project_root)},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     plan = json.loads(done.stdout)

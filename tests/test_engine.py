@@ -16,15 +16,20 @@ class Box(pulumi.ComponentResource):
     def __init__(self, name, password: Secret | None = None, opts=None):
         super().__init__("plinth:index:Box", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.key = aws.kms.Key(f"{name}-key", enable_key_rotation=True, opts=child.merge(pulumi.ResourceOptions(protect=True)))
+        self.key = aws.kms.Key(
+            f"{name}-key", enable_key_rotation=True, opts=child.merge(pulumi.ResourceOptions(protect=True))
+        )
         self.bucket = aws.s3.Bucket(
-            f"{name}-bucket", bucket=f"{name}-data",
+            f"{name}-bucket",
+            bucket=f"{name}-data",
             tags={"pw": password.output()} if password else None,
             opts=child.merge(pulumi.ResourceOptions(retain_on_delete=True)),
         )
         self.policy = aws.s3.BucketPolicy(
-            f"{name}-policy", bucket=self.bucket.id,
-            policy=self.key.arn.apply(lambda arn: json.dumps({"Resource": arn})), opts=child,
+            f"{name}-policy",
+            bucket=self.bucket.id,
+            policy=self.key.arn.apply(lambda arn: json.dumps({"Resource": arn})),
+            opts=child,
         )
         self.register_outputs({"keyArn": self.key.arn, "bucket": self.bucket.bucket})
 
@@ -32,7 +37,9 @@ class Box(pulumi.ComponentResource):
 def test_preview_leaves_computed_values_unknown_and_keeps_dependencies():
     plan = engine.run(lambda: Box("b"), preview=True)
     policy = plan.one("aws:s3/bucketPolicy:BucketPolicy")
-    assert policy.inputs["policy"] == UNKNOWN, "an ARN is not known before apply, so the policy built from it is unknown"
+    assert policy.inputs["policy"] == UNKNOWN, (
+        "an ARN is not known before apply, so the policy built from it is unknown"
+    )
     assert policy.inputs["bucket"] == UNKNOWN
     bucket, key = plan.one("aws:s3/bucket:Bucket"), plan.one("aws:kms/key:Key")
     assert set(policy.dependencies) == {bucket.urn, key.urn}
@@ -81,7 +88,17 @@ def test_json_has_the_pulumi_preview_shape():
     assert {"steps", "changeSummary", "diagnostics", "policies"} <= set(out)
     step = next(s for s in out["steps"] if s["newState"]["type"] == "aws:kms/key:Key")
     assert step["op"] == "create"
-    assert {"urn", "type", "custom", "parent", "provider", "inputs", "dependencies", "protect", "retainOnDelete"} <= set(step["newState"])
+    assert {
+        "urn",
+        "type",
+        "custom",
+        "parent",
+        "provider",
+        "inputs",
+        "dependencies",
+        "protect",
+        "retainOnDelete",
+    } <= set(step["newState"])
     assert out["changeSummary"] == {"create": len(out["steps"])}
     json.dumps(out)  # serialisable as-is
 

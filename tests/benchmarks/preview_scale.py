@@ -36,13 +36,19 @@ TIERS = ("free", "standard", "premium", "enterprise")
 
 def pooled_stack(n: int) -> dict:
     dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
-    config = {k: v for k, v in dev.items() if not k.startswith("plinth:tenants") and not k.startswith("plinth:monitoring")}
+    config = {
+        k: v for k, v in dev.items() if not k.startswith("plinth:tenants") and not k.startswith("plinth:monitoring")
+    }
     tenants = []
     for i in range(n):
         cloud, tier = CLOUDS[i % 4], TIERS[(i // 4) % 4]
         tenant = {
-            "id": f"t{i:05d}", "displayName": f"Tenant {i}", "tier": tier, "cloud": cloud,
-            "costCenter": f"cc-{i % 97}", "ownerGroups": {"admins": [f"t{i:05d}-admins"]},
+            "id": f"t{i:05d}",
+            "displayName": f"Tenant {i}",
+            "tier": tier,
+            "cloud": cloud,
+            "costCenter": f"cc-{i % 97}",
+            "ownerGroups": {"admins": [f"t{i:05d}-admins"]},
         }
         if tier != "free" and i % 3 == 0:
             tenant["compliance"] = ["soc2"]
@@ -62,7 +68,7 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
     from scripts import engine
 
     started = time.perf_counter()
-    plan = engine.run_stack(stack, project, preview=True)
+    plan = engine.run_stack_in_process(stack, project, preview=True)  # this process is the program's own
     seconds = time.perf_counter() - started
     plan_out.write_text(json.dumps(plan.to_json()))
     return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
@@ -83,7 +89,9 @@ def typed_classes(needed: set[str]) -> dict[str, type]:
                 continue
             for token, class_name in info["classes"].items():
                 classes[token] = (info["fqn"], class_name)
-    return {token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in needed}
+    return {
+        token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in needed
+    }
 
 
 def snake(key: str) -> str:
@@ -102,7 +110,9 @@ def child_raw(plan_file: Path, stack: str) -> dict:
     def program() -> None:
         created: dict[str, pulumi.Resource] = {}
         for state in states:
-            if state["type"].startswith(engine.PROVIDER_PREFIX) and state["urn"].rsplit("::", 1)[-1].startswith("default_"):
+            if state["type"].startswith(engine.PROVIDER_PREFIX) and state["urn"].rsplit("::", 1)[-1].startswith(
+                "default_"
+            ):
                 continue  # default providers are implicit for the raw SDK too
             name = state["urn"].rsplit("::", 1)[-1]
             opts = pulumi.ResourceOptions(
@@ -160,7 +170,11 @@ def main() -> None:
     if args.child:
         sys.path.insert(0, str(ROOT))
         kind, *rest = args.child
-        result = child_plinth(Path(rest[0]), rest[1], Path(rest[2])) if kind == "plinth" else child_raw(Path(rest[0]), rest[1])
+        result = (
+            child_plinth(Path(rest[0]), rest[1], Path(rest[2]))
+            if kind == "plinth"
+            else child_raw(Path(rest[0]), rest[1])
+        )
         print(json.dumps(result))
         return
 
@@ -182,7 +196,9 @@ def main() -> None:
     ratio = plinth["seconds"] / raw["seconds"]
     print(f"{'':<8}{'resources':>10}{'seconds':>10}{'res/s':>10}{'peak MiB':>10}")
     for label, r in (("plinth", plinth), ("raw sdk", raw)):
-        print(f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{r['resources'] / r['seconds']:>10.0f}{r['peak_mib']:>10.0f}")
+        print(
+            f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{r['resources'] / r['seconds']:>10.0f}{r['peak_mib']:>10.0f}"
+        )
     print(f"ratio plinth/raw: {ratio:.3f}  (target <= 1.10)")
     print(f"peak memory: {plinth['peak_mib']:.0f} MiB  (target <= 1024 MiB)")
 

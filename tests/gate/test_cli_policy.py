@@ -19,14 +19,28 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 def export(tmp_path: Path, *buckets: tuple[str, bool, bool]) -> Path:
     """A `pulumi stack export` file with buckets (name, versioned, protect)."""
-    resources = [{"urn": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", "type": "pulumi:pulumi:Stack", "custom": False}]
+    resources = [
+        {"urn": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod", "type": "pulumi:pulumi:Stack", "custom": False}
+    ]
     for name, versioned, protect in buckets:
         resources.append(
             {
-                "urn": BUCKET.format(name), "type": "test:index:Bucket", "custom": True, "id": name,
-                "inputs": {"versioned": versioned, "sizeGb": 1}, "outputs": {"versioned": versioned, "sizeGb": 1, "tags": {"owner": "me"},
-                "secretThing": {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": "v1:abc"}},
-                "protect": protect, "parent": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod",
+                "urn": BUCKET.format(name),
+                "type": "test:index:Bucket",
+                "custom": True,
+                "id": name,
+                "inputs": {"versioned": versioned, "sizeGb": 1},
+                "outputs": {
+                    "versioned": versioned,
+                    "sizeGb": 1,
+                    "tags": {"owner": "me"},
+                    "secretThing": {
+                        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                        "ciphertext": "v1:abc",
+                    },
+                },
+                "protect": protect,
+                "parent": "urn:pulumi:prod::shop::pulumi:pulumi:Stack::shop-prod",
             }
         )
     path = tmp_path / "state.json"
@@ -42,7 +56,18 @@ def test_state_export_with_a_violation_exits_1_and_reports_json(capsys, tmp_path
     [violation] = report["violations"]
     assert violation["policy"] == "test-bucket-versioning-required" and violation["urn"] == BUCKET.format("logs")
     assert violation["enforcementLevel"] == "mandatory" and violation["policyPack"] == "sample"
-    assert set(violation) >= {"policyPack", "policyPackVersion", "policy", "description", "message", "urn", "resourceType", "enforcementLevel", "severity", "frameworks"}
+    assert set(violation) >= {
+        "policyPack",
+        "policyPackVersion",
+        "policy",
+        "description",
+        "message",
+        "urn",
+        "resourceType",
+        "enforcementLevel",
+        "severity",
+        "frameworks",
+    }
     assert report["summary"]["mandatory"] == 1 and report["summary"]["passed"] is False
     assert "ciphertext" not in out
 
@@ -55,14 +80,40 @@ def test_clean_state_exits_0(capsys, tmp_path):
 def test_preview_json_input_and_sarif_output(capsys, tmp_path):
     preview = {
         "steps": [
-            {"op": "create", "urn": BUCKET.format("a"), "newState": {"urn": BUCKET.format("a"), "type": "test:index:Bucket", "custom": True, "inputs": {"versioned": False, "sizeGb": 1}}},
-            {"op": "delete", "urn": BUCKET.format("gone"), "oldState": {"urn": BUCKET.format("gone"), "type": "test:index:Bucket", "custom": True, "inputs": {}}},
+            {
+                "op": "create",
+                "urn": BUCKET.format("a"),
+                "newState": {
+                    "urn": BUCKET.format("a"),
+                    "type": "test:index:Bucket",
+                    "custom": True,
+                    "inputs": {"versioned": False, "sizeGb": 1},
+                },
+            },
+            {
+                "op": "delete",
+                "urn": BUCKET.format("gone"),
+                "oldState": {"urn": BUCKET.format("gone"), "type": "test:index:Bucket", "custom": True, "inputs": {}},
+            },
         ]
     }
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(preview))
     out_file = tmp_path / "report.sarif"
-    code, out, _ = run(capsys, "policy", "--preview-json", str(path), "--pack", SAMPLE, "--format", "sarif", "--out", str(out_file))
+    # A preview of another project than this one's (shop, not plinth) is gated on request only.
+    code, out, _ = run(
+        capsys,
+        "policy",
+        "--preview-json",
+        str(path),
+        "--pack",
+        SAMPLE,
+        "--format",
+        "sarif",
+        "--out",
+        str(out_file),
+        "--allow-other-project",
+    )
     assert code == 1 and out == ""
     sarif = json.loads(out_file.read_text())
     urns = [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in sarif["runs"][0]["results"]]
@@ -73,7 +124,9 @@ def test_config_file_and_bad_inputs_exit_2_with_one_line(capsys, tmp_path):
     state = export(tmp_path, ("logs", False, True))
     config = tmp_path / "policy-config.json"
     config.write_text(json.dumps({"test-bucket-versioning-required": "advisory"}))
-    code, out, _ = run(capsys, "policy", "--state", str(state), "--pack", SAMPLE, "--config", str(config), "--format", "markdown")
+    code, out, _ = run(
+        capsys, "policy", "--state", str(state), "--pack", SAMPLE, "--config", str(config), "--format", "markdown"
+    )
     assert code == 0 and "Policy gate ✅ passed" in out and "test-bucket-versioning-required" in out
 
     config.write_text(json.dumps({"test-bucket-size-limited": {"maxGb": "big"}}))
@@ -103,12 +156,24 @@ def test_preview_runs_the_packs_by_default_and_fills_the_policies_section(capsys
 def test_preview_exits_1_on_mandatory_violations(make_project, capsys):
     # Config validation checks the compliance list; a free-form tag that marks data as GDPR
     # while the tenant lives in the US is what the residency policy is for.
-    doc = {"config": {
-        "plinth:environment": "dev",
-        "plinth:aws": {"region": "us-east-1", "accountId": "123456789012"},
-        "plinth:tenants": [{"id": "tmp", "displayName": "Temp", "tier": "standard", "costCenter": "cc-9", "cloud": "aws",
-                            "dataResidency": "us", "ownerGroups": {"admins": ["a"]}, "tags": {"compliance": "gdpr"}}],
-    }}
+    doc = {
+        "config": {
+            "plinth:environment": "dev",
+            "plinth:aws": {"region": "us-east-1", "accountId": "123456789012"},
+            "plinth:tenants": [
+                {
+                    "id": "tmp",
+                    "displayName": "Temp",
+                    "tier": "standard",
+                    "costCenter": "cc-9",
+                    "cloud": "aws",
+                    "dataResidency": "us",
+                    "ownerGroups": {"admins": ["a"]},
+                    "tags": {"compliance": "gdpr"},
+                }
+            ],
+        }
+    }
     project = make_project("us", doc)
     code, out, err = run(capsys, "preview", "--stack", "us", "--project-dir", str(project), "--format", "markdown")
     assert code == 1, err
@@ -126,5 +191,7 @@ def test_a_real_pulumi_preview_json_is_gated(capsys, project_root):
     code, out, _ = run(capsys, "policy", "--preview-json", str(fixture), "--format", "json")
     report = json.loads(out)
     assert report["summary"]["resources"] == 4, "the deleted topic is not analysed"
-    assert ("stack-stateful-resource-protected", "acme-key") in {(v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]}
+    assert ("stack-stateful-resource-protected", "acme-key") in {
+        (v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]
+    }
     assert code == 1
