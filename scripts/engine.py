@@ -343,10 +343,8 @@ class RecordingMonitor(_mocks.MockMonitor):
         self.on_register = on_register
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        # The engine does not qualify a resource's type with the root stack's type.
-        if parent.split("::")[2:3] == [STACK_TYPE]:
-            parent = ""
-        return super().make_urn(parent, type_, name)
+        # The SDK's mock keeps only the parent's last type; the engine keeps every ancestor's.
+        return pj.make_urn(pulumi.get_stack(), pulumi.get_project(), type_, name, parent)
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)

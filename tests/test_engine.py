@@ -131,3 +131,25 @@ def test_data_sources_are_refused_offline():
 
     with pytest.raises(Exception, match="data source aws:index/getCallerIdentity"):
         engine.run(program)
+
+
+def test_urns_are_the_engines_for_every_resource_of_the_dev_plan(dev_plan):
+    """Suppressions by URN, `pulumi state unprotect <urn>` and diffs against real previews need the
+    engine's URNs: every ancestor's type, the root stack's excepted (pulumi.resource.create_urn)."""
+    import asyncio
+
+    from pulumi.resource import create_urn
+
+    async def expected(reg):
+        if reg.parent and reg.parent != dev_plan.stack_urn:
+            return await create_urn(reg.name, reg.type, parent=reg.parent).future()
+        return await create_urn(reg.name, reg.type, project=dev_plan.project, stack=dev_plan.stack).future()
+
+    deep = [r for r in dev_plan.resources if r.urn.split("::")[2].count("$") >= 2]
+    assert deep, "the dev plan has resources two levels below the stack (Platform > Tenant > bucket)"
+    resources = [r for r in dev_plan.resources if r.type != engine.STACK_TYPE]
+    wrong = [(r.urn, want) for r in resources if (want := asyncio.run(expected(r))) != r.urn]
+    assert wrong == [], f"URNs differ from the engine's rule: {wrong[:3]}"
+    bucket = next(r for r in dev_plan.resources if r.type == "aws:s3/bucket:Bucket" and r.name == "acme-data")
+    qualified = "plinth:index:Platform$plinth:index:Tenant$aws:s3/bucket:Bucket"
+    assert bucket.urn == f"urn:pulumi:dev::plinth::{qualified}::acme-data"
