@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from scripts import cli
+from tests.processes import descendants
 
 SAMPLE = str(Path(__file__).parent / "sample_pack")
 BUCKET = "urn:pulumi:prod::shop::test:index:Bucket::{}"
@@ -195,3 +198,256 @@ def test_a_real_pulumi_preview_json_is_gated(capsys, project_root):
         (v["policy"], v["urn"].rsplit("::", 1)[-1]) for v in report["violations"]
     }
     assert code == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Failed, empty or foreign previews (issue 9 item 3)
+# --------------------------------------------------------------------------------------------
+PLINTH_BUCKET = "urn:pulumi:prod::plinth::test:index:Bucket::{}"
+
+
+def preview_file(tmp_path: Path, steps: list, **extra) -> Path:
+    path = tmp_path / "preview.json"
+    path.write_text(json.dumps({"steps": steps, **extra}))
+    return path
+
+
+def bucket_step(urn: str) -> dict:
+    return {
+        "op": "create",
+        "urn": urn,
+        "newState": {
+            "urn": urn,
+            "type": "test:index:Bucket",
+            "protect": True,
+            "inputs": {"versioned": True, "sizeGb": 1},
+        },
+    }
+
+
+def test_a_failed_or_empty_preview_cannot_pass(capsys, tmp_path):
+    failed = preview_file(tmp_path, [], diagnostics=[{"severity": "error", "message": "aws: no credentials"}])
+    code, out, err = run(capsys, "policy", "--preview-json", str(failed), "--pack", SAMPLE)
+    assert code == 2 and out == "", "a preview that failed has nothing trustworthy to gate"
+    assert f"{failed}: the preview failed: aws: no credentials" in err
+
+    empty = preview_file(tmp_path, [])
+    code, _, err = run(capsys, "policy", "--preview-json", str(empty), "--pack", SAMPLE)
+    assert code == 2 and f"{empty}: no steps" in err
+
+
+def test_a_preview_of_another_project_or_stack_is_refused_unless_asked(capsys, tmp_path):
+    shop = preview_file(tmp_path, [bucket_step(BUCKET.format("a"))])
+    code, _, err = run(capsys, "policy", "--preview-json", str(shop), "--pack", SAMPLE)
+    assert (
+        code == 2
+        and "a preview of project 'shop', not of this project 'plinth'" in err
+        and "--allow-other-project" in err
+    )
+    code, _, err = run(capsys, "policy", "--preview-json", str(shop), "--pack", SAMPLE, "--allow-other-project")
+    assert code == 0 and "warning:" in err and "'shop'" in err
+
+    prod = preview_file(tmp_path, [bucket_step(PLINTH_BUCKET.format("a"))])
+    code, _, err = run(capsys, "policy", "--preview-json", str(prod), "--pack", SAMPLE, "-s", "dev")
+    assert code == 2 and "the resources are of stack 'prod', not 'dev'" in err
+    code, _, _ = run(capsys, "policy", "--preview-json", str(prod), "--pack", SAMPLE, "-s", "prod")
+    assert code == 0
+
+    mixed = preview_file(tmp_path, [bucket_step(PLINTH_BUCKET.format("a")), bucket_step(BUCKET.format("b"))])
+    code, _, err = run(capsys, "policy", "--preview-json", str(mixed), "--pack", SAMPLE, "--allow-other-project")
+    assert code == 2 and "resources of several stacks" in err
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input names file and key, and leaves no pack behind (issue 9 items 10, 11)
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "mutate, key",
+    [
+        (
+            lambda s: s["newState"].update(inputs="versioned"),
+            "steps[0].newState.inputs: expected an object, found a string",
+        ),
+        (lambda s: s["newState"].update(urn=5), "steps[0].newState.urn: expected a string, found a number"),
+        (lambda s: s.update(urn=7), "steps[0].urn: expected a string, found a number"),
+        (lambda s: s["newState"].update(protect="yes"), "steps[0].newState.protect: expected true or false"),
+        (lambda s: s["newState"].update(urn="acme-data"), "steps[0].newState.urn: not a Pulumi URN"),
+    ],
+)
+def test_malformed_steps_exit_2_naming_file_and_key_with_no_pack_left(capsys, tmp_path, mutate, key):
+    step = bucket_step(PLINTH_BUCKET.format("a"))
+    mutate(step)
+    path = preview_file(tmp_path, [step])
+    code, out, err = run(capsys, "policy", "--preview-json", str(path))
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"{path}: {key}" in err, err
+    assert [c for c in descendants() if "pulumi.policy" in c] == [], "no pack server outlives plinth"
+
+
+def test_unreadable_files_name_the_file(capsys, tmp_path):
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"steps": [], "x": "caf\xe9"}'.encode("latin-1"))
+    code, _, err = run(capsys, "policy", "--preview-json", str(latin1), "--pack", SAMPLE)
+    assert code == 2 and f"{latin1}: not UTF-8 text: byte 0xe9" in err and "Traceback" not in err
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"steps": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, _, err = run(capsys, "policy", "--preview-json", str(deep), "--pack", SAMPLE)
+    assert code == 2 and f"{deep}: not readable: nested too deeply" in err and "Traceback" not in err
+    nested = tmp_path / "nested.json"
+    inputs: dict = {}
+    cur = inputs
+    for _ in range(200):
+        cur["x"] = {}
+        cur = cur["x"]
+    step = bucket_step(PLINTH_BUCKET.format("a"))
+    step["newState"]["inputs"] = inputs
+    nested.write_text(json.dumps({"steps": [step]}))
+    code, _, err = run(capsys, "policy", "--preview-json", str(nested), "--pack", SAMPLE)
+    assert code == 2 and f"{nested}: steps[0].newState.inputs.x" in err and "nested deeper than" in err
+
+
+def test_user_data_is_text_in_every_format(capsys, tmp_path):
+    """A resource named like Rich markup must not change the exit code or vanish from the report."""
+    urn = PLINTH_BUCKET.format("data[/bold] [beta]")
+    step = bucket_step(urn)
+    step["newState"]["inputs"]["versioned"] = False
+    path = preview_file(tmp_path, [step])
+    results = {}
+    for fmt in ("text", "json", "markdown", "sarif"):
+        code, out, err = run(capsys, "policy", "--preview-json", str(path), "--pack", SAMPLE, "--format", fmt)
+        results[fmt] = code
+        assert "Traceback" not in err and "MarkupError" not in err, err
+        if fmt in ("text", "json"):
+            assert "data[/bold] [beta]" in out, f"{fmt}: the name is printed as it is"
+    assert set(results.values()) == {1}, f"the same exit code in every format: {results}"
+
+
+# --------------------------------------------------------------------------------------------
+# Options checked before the work; one option name; SARIF lines (issue 9 items 12, 14)
+# --------------------------------------------------------------------------------------------
+def test_options_are_checked_before_the_preview(capsys, tmp_path, monkeypatch):
+    from scripts import engine
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the preview ran although the options could never work")
+
+    monkeypatch.setattr(engine, "preview_plan", must_not_run)
+    for argv, message in (
+        (["--policy-config", str(tmp_path / "nope.json")], f"{tmp_path / 'nope.json'}: cannot read"),
+        (["--out", str(tmp_path / "missing" / "report.sarif")], "cannot write: no such directory"),
+        (["--out", str(tmp_path)], "is a directory"),
+        (["--pack", str(tmp_path)], "not a policy pack"),
+    ):
+        for command in ("policy", "preview"):
+            code, _, err = run(capsys, command, "-s", "dev", *argv)
+            assert code == 2 and message in err, (command, argv, err)
+    bad_level = tmp_path / "levels.json"
+    bad_level.write_text(json.dumps({"all": "loud", "x": {"enforcementLevel": "strict"}}))
+    code, _, err = run(capsys, "policy", "-s", "dev", "--policy-config", str(bad_level))
+    assert code == 2 and "all.enforcementLevel: 'loud'" in err and "x.enforcementLevel: 'strict'" in err
+
+
+def test_policy_config_has_one_name_in_both_commands(capsys, tmp_path):
+    state = export(tmp_path, ("logs", False, True))
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"test-bucket-versioning-required": "advisory"}))
+    for option in ("--policy-config", "--config"):
+        code, _, _ = run(capsys, "policy", "--state", str(state), "--pack", SAMPLE, option, str(config))
+        assert code == 0, option
+
+
+def test_sarif_results_point_at_the_tenant_in_the_stack_file(make_project, capsys, tmp_path):
+    text = "\n".join(
+        [
+            "config:",
+            "  plinth:environment: dev",
+            "  plinth:aws: {region: us-east-1, accountId: '123456789012'}",
+            "  plinth:tenants:",
+            "    - id: other",
+            "      displayName: Other",
+            "      tier: standard",
+            "      costCenter: cc-1",
+            "      cloud: none",
+            "      ownerGroups: {admins: [a]}",
+            "    - id: tmp",
+            "      displayName: Temp",
+            "      tier: standard",
+            "      costCenter: cc-9",
+            "      cloud: aws",
+            "      dataResidency: us",
+            "      ownerGroups: {admins: [a]}",
+            "      tags: {compliance: gdpr}",
+            "",
+        ]
+    )
+    project = make_project("us", text)
+    out_file = tmp_path / "policy.sarif"
+    code, _, err = run(
+        capsys, "policy", "-s", "us", "--project-dir", str(project), "--format", "sarif", "--out", str(out_file)
+    )
+    assert code == 1, err
+    results = json.loads(out_file.read_text())["runs"][0]["results"]
+    gdpr = [r for r in results if r["ruleId"] == "stack-gdpr-data-resident"]
+    assert gdpr, "the US tenant tagged GDPR is reported"
+    for result in gdpr:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "stacks/Pulumi.us.yaml"
+        assert location["region"]["startLine"] == 11, "the `- id: tmp` line, not line 1"
+
+
+# --------------------------------------------------------------------------------------------
+# Ctrl-C and cancelled CI jobs stop every child at once (issue 9 item 10)
+# --------------------------------------------------------------------------------------------
+def _interrupt(
+    project_root: Path, argv: list[str], wait_for: str, signum: int, group: bool
+) -> tuple[int, str, float, list]:
+    import os
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    from tests.processes import with_environ
+
+    marker = f"PLINTH_TEST_RUN={uuid.uuid4().hex}"
+    env = dict(os.environ, PLINTH_TEST_RUN=marker.split("=", 1)[1])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scripts.cli", *argv],
+        cwd=project_root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while not any(wait_for in c for c in descendants(proc.pid)):
+        assert proc.poll() is None and time.monotonic() < deadline, f"never saw {wait_for}: {proc.communicate()}"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    sent = time.monotonic()
+    if group:  # what a terminal's Ctrl-C does: the whole foreground process group
+        os.killpg(proc.pid, signum)
+    else:  # what a CI runner cancelling the job does: the command it started
+        proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    time.sleep(0.5)
+    return proc.returncode, err, took, with_environ(marker)
+
+
+@pytest.mark.parametrize(
+    "argv, wait_for, signum, group, code",
+    [
+        (["policy", "-s", "dev"], "scripts.engine", 2, True, 130),
+        (["policy", "--preview-json", "tests/fixtures/pulumi-preview.json"], "pulumi.policy", 2, True, 130),
+        (["policy", "--preview-json", "tests/fixtures/pulumi-preview.json"], "pulumi.policy", 15, False, 143),
+    ],
+    ids=["ctrl-c-in-preview", "ctrl-c-in-packs", "sigterm-in-packs"],
+)
+def test_an_interrupted_run_stops_at_once_and_leaves_no_child(project_root, argv, wait_for, signum, group, code):
+    returncode, err, took, left = _interrupt(project_root, argv, wait_for, signum, group)
+    assert returncode == code, err
+    assert took < 10, f"stopping took {took:.1f} s"
+    assert "Traceback" not in err and "coroutine" not in err, err
+    assert left == [], f"processes outlived plinth: {left}"
