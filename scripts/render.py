@@ -213,20 +213,55 @@ def _md_tree(node: Node, depth: int) -> list[str]:
     return out
 
 
-def _md_block(node: Node, details: bool) -> list[str]:
-    """One collapsible block per component under the stack; inputs inside on request."""
+def _md_block(node: Node) -> list[str]:
+    """One collapsible block per component under the stack: its resources as a tree."""
     count = 1 + sum(1 for _ in _walk(node))
     summary = f"<code>{md_text(node.type)}</code> <b>{md_text(node.name)}</b> ({count} resources)"
-    lines = ["", f"<details><summary>{summary}</summary>", ""]
-    lines += _md_tree(node, 0)
-    custom = [n for n in [node, *_walk(node)] if n.custom and n.inputs]
-    if details and custom:
-        # A fenced block shows anything but a fence: JSON strings escape nothing that could end it, but be safe.
-        body = json.dumps({n.urn: display_value(n.inputs) for n in custom}, indent=2, sort_keys=True).replace(
-            "```", "`\u200b``"
-        )
-        lines += ["", "<details><summary>inputs</summary>", "", "```json", body, "```", "", "</details>"]
-    return lines + ["", "</details>"]
+    return ["", f"<details><summary>{summary}</summary>", "", *_md_tree(node, 0), "", "</details>"]
+
+
+def _md_inputs(node: Node) -> list[str]:
+    """One collapsible block with a resource's inputs (unknowns and secrets as people read them)."""
+    # A fence inside the JSON would end the code block early; JSON never needs three backticks in a row.
+    body = json.dumps(display_value(node.inputs), indent=2, sort_keys=True).replace("```", "`\u200b``")
+    summary = f"<code>{md_text(node.type)}</code> <b>{md_text(node.name)}</b>"
+    return [f"<details><summary>{summary}</summary>", "", "```json", body, "```", "", "</details>"]
+
+
+class _Budget:
+    """Lines added while they fit within a character limit; what did not fit is counted."""
+
+    def __init__(self, lines: list[str], limit: int):
+        self.lines, self.limit = lines, limit
+        self.used = sum(len(line) + 1 for line in lines)
+        self.omitted = 0
+
+    def add(self, block: list[str]) -> bool:
+        size = sum(len(line) + 1 for line in block)
+        if self.used + size > self.limit:
+            self.omitted += 1
+            return False
+        self.lines += block
+        self.used += size
+        return True
+
+
+def _md_summary(checked: pj.Preview, all_nodes: list[Node], title: str, policies_markdown: str) -> list[str]:
+    lines = [
+        f"### {md_text(title)}",
+        "",
+        f"**{_ops_line(op_counts(checked))}**",
+        "",
+        "| provider | type | count |",
+        "|---|---|---:|",
+    ]
+    lines += [f"| {md_text(p)} | {md_code(t)} | {count} |" for p, t, count in type_counts(all_nodes)]
+    if checked.diagnostics:
+        lines += ["", "**Diagnostics**", ""]
+        lines += [f"- {md_text(d.severity)}: {md_text(d.message.strip())}" for d in checked.diagnostics]
+    if policies_markdown:
+        lines += ["", policies_markdown]
+    return lines
 
 
 def render_markdown(
@@ -238,46 +273,36 @@ def render_markdown(
     limit: int = GITHUB_COMMENT_LIMIT,
     source: str = "preview",
 ) -> str:
-    """A PR comment: the summary first (changes, types, diagnostics, policy gate), then one block
-    per component, with every resource's inputs when ``details`` is set - all within ``limit``
-    characters (GitHub's comment limit); blocks that do not fit are counted, not shown."""
+    """A PR comment within ``limit`` characters (GitHub's comment limit): the summary first
+    (changes, types, diagnostics, policy gate), then one block per component with its resources,
+    then - with ``details`` - one block per resource with its inputs. What does not fit is counted,
+    not shown."""
     checked = preview if isinstance(preview, pj.Preview) else pj.read_preview(preview, source)
     all_nodes = nodes(checked)
     roots = build_tree(all_nodes)
-    lines = [
-        f"### {md_text(title)}",
-        "",
-        f"**{_ops_line(op_counts(checked))}**",
-        "",
-        "| provider | type | count |",
-        "|---|---|---:|",
-    ]
-    lines += [
-        f"| {md_text(provider)} | {md_code(type_)} | {count} |" for provider, type_, count in type_counts(all_nodes)
-    ]
-    if checked.diagnostics:
-        lines += ["", "**Diagnostics**", ""]
-        lines += [f"- {md_text(d.severity)}: {md_text(d.message.strip())}" for d in checked.diagnostics]
-    if policies_markdown:
-        lines += ["", policies_markdown]
-    used = sum(len(line) + 1 for line in lines)
-    budget = limit - 300
-    omitted = []
-    for node in [c for r in roots for c in (r.children if r.type == pj.STACK_TYPE else [r])]:
-        block = _md_block(node, details)
-        size = sum(len(line) + 1 for line in block)
-        if details and used + size > budget:
-            block, size = _md_block(node, False), sum(len(line) + 1 for line in _md_block(node, False))
-            omitted.append(f"inputs of {node.name}")
-        if used + size > budget:
-            omitted.append(node.name)
-            continue
-        lines += block
-        used += size
-    if omitted:
-        lines += [
+    budget = _Budget(_md_summary(checked, all_nodes, title, policies_markdown), limit - 300)
+    components = [c for r in roots for c in (r.children if r.type == pj.STACK_TYPE else [r])]
+    for node in components:
+        budget.add(_md_block(node))
+    notes = []
+    if budget.omitted:
+        notes.append(f"{budget.omitted} of {len(components)} component(s)")
+    if details:
+        custom = [n for root in components for n in [root, *_walk(root)] if n.custom and n.inputs]
+        opened = budget.add(["", f"<details><summary>Inputs ({len(custom)} resources)</summary>", ""])
+        shown = budget.omitted
+        for node in custom if opened else []:
+            budget.add(_md_inputs(node))
+        if opened:
+            budget.lines += ["", "</details>"]
+        else:
+            budget.omitted += len(custom)
+        if budget.omitted > shown:
+            notes.append(f"the inputs of {budget.omitted - shown} of {len(custom)} resource(s)")
+    if notes:
+        budget.lines += [
             "",
-            f"_Not shown, to stay within {limit:,} characters: {md_text(', '.join(omitted[:20]))}"
-            f"{' and more' if len(omitted) > 20 else ''}. `plinth preview --format json` has everything._",
+            f"_Not shown, to stay within {limit:,} characters: {' and '.join(notes)}. "
+            "`plinth preview --format json` has everything._",
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(budget.lines) + "\n"
