@@ -182,7 +182,7 @@ def output_style(out: str | Path | None) -> Style:
     if out is not None or not sys.stdout.isatty():
         return Style()
     terminal = Console(file=sys.stdout)  # reads COLUMNS, NO_COLOR, TERM like every Rich program
-    return Style(width=terminal.width, color=terminal.color_system is not None)
+    return Style(width=terminal.width, color=terminal.color_system is not None and not terminal.no_color)
 
 
 def check_output_path(out: str | Path | None) -> None:

@@ -331,7 +331,8 @@ def _kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return "a number"
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), f"a {type(value).__name__}")
+    kinds: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def read_preview(doc: Any, source: str = "preview") -> Preview:
@@ -348,7 +349,8 @@ def read_preview(doc: Any, source: str = "preview") -> Preview:
     for op, count in summary.items():
         if not isinstance(count, int) or isinstance(count, bool):
             raise r.fail(f"changeSummary.{op}", f"expected a count, found {_kind(count)}")
-    diagnostics = doc.get("diagnostics") or []
+    diagnostics = doc.get("diagnostics")
+    diagnostics = [] if diagnostics is None else diagnostics
     if not isinstance(diagnostics, list):
         raise r.fail("diagnostics", f"expected a list, found {_kind(diagnostics)}")
     return Preview(

@@ -153,3 +153,50 @@ def test_urns_are_the_engines_for_every_resource_of_the_dev_plan(dev_plan):
     bucket = next(r for r in dev_plan.resources if r.type == "aws:s3/bucket:Bucket" and r.name == "acme-data")
     qualified = "plinth:index:Platform$plinth:index:Tenant$aws:s3/bucket:Bucket"
     assert bucket.urn == f"urn:pulumi:dev::plinth::{qualified}::acme-data"
+
+
+# --------------------------------------------------------------------------------------------
+# Stacks run in a process of their own (a later `plinth diff` previews two revisions)
+# --------------------------------------------------------------------------------------------
+def checkout(tmp_path, project_root, label: str):
+    """A copy of the project as another revision would be: its own components, program and stacks."""
+    import shutil
+
+    target = tmp_path / label
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(project_root / name, target / name if target.exists() else (target.mkdir() or target / name))
+    shutil.copytree(project_root / "stacks", target / "stacks")
+    shutil.copytree(project_root / "components", target / "components", ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "components" / "revision.py").write_text(f"NAME = {label!r}\n")
+    main = (
+        target / "__main__.py"
+    ).read_text() + "\nfrom components import revision\npulumi.export('revision', revision.NAME)\n"
+    (target / "__main__.py").write_text(main)
+    return target
+
+
+def test_two_revisions_of_the_project_preview_side_by_side(tmp_path, project_root):
+    old, new = checkout(tmp_path, project_root, "old"), checkout(tmp_path, project_root, "new")
+    revisions = [engine.run_stack("tenant-acme", p) for p in (old, new, old)]
+    names = [plan.outputs_of(plan.stack_urn)["revision"] for plan in revisions]
+    assert names == ["old", "new", "old"], "each run imports its own checkout's components, nothing stays cached"
+    assert len({len(plan.resources) for plan in revisions}) == 1
+
+
+def test_what_the_program_prints_becomes_info_diagnostics_and_progress_is_counted(tmp_path, project_root):
+    project = checkout(tmp_path, project_root, "chatty")
+    (project / "__main__.py").write_text((project / "__main__.py").read_text() + "\nprint('hello from the program')\n")
+    counts: list[int] = []
+    plan = engine.run_stack("tenant-acme", project, on_progress=counts.append)
+    assert [(d.severity, d.message, d.urn) for d in plan.diagnostics] == [
+        ("info", "hello from the program", plan.stack_urn)
+    ]
+    assert counts == sorted(counts) and counts[-1] == len(plan.resources), "counts grow to the size of the plan"
+
+
+def test_a_failing_program_reports_its_own_traceback(tmp_path, project_root):
+    project = checkout(tmp_path, project_root, "broken")
+    (project / "__main__.py").write_text("def build():\n    raise KeyError('tenants')\n\nbuild()\n")
+    with pytest.raises(engine.ProgramError, match=r"the program failed: KeyError: 'tenants'") as caught:
+        engine.run_stack("tenant-acme", project)
+    assert "in build" in caught.value.detail and "Traceback" in caught.value.detail, caught.value.detail

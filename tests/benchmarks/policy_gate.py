@@ -153,14 +153,14 @@ def main() -> None:
     local_seconds, local_findings = in_process(from_preview(json.loads(plan_file.read_text()), "plan"), packs)
 
     n = len(resources)
-    print(
-        f"resources: {n}, packs: {', '.join(p['name'] for p in report.packs)} ({sum(p['policies'] for p in report.packs)} policies)"
-    )
+    policies = sum(p["policies"] for p in report.packs)
+    print(f"resources: {n}, packs: {', '.join(p['name'] for p in report.packs)} ({policies} policies)")
     print(f"{'':12}{'seconds':>10}{'res/s':>10}{'findings':>10}")
     print(f"{'protocol':12}{protocol_seconds:>10.2f}{n / protocol_seconds:>10.0f}{protocol_findings:>10}")
     print(f"{'in process':12}{local_seconds:>10.2f}{n / local_seconds:>10.0f}{local_findings:>10}")
     print(
-        f"ratio protocol/in-process: {protocol_seconds / local_seconds:.2f}  (target <= 1.5); protocol {n / protocol_seconds:.0f} res/s (target >= 2000)"
+        f"ratio protocol/in-process: {protocol_seconds / local_seconds:.2f}  (target <= 1.5); "
+        f"protocol {n / protocol_seconds:.0f} res/s (target >= 2000)"
     )
 
 

@@ -3,12 +3,12 @@
     python tests/benchmarks/preview_scale.py --tenants 1000 [--write-plan plan.json]
 
 1. Generates a pooled stack (tenants spread over aws/gcp/azure/none and all tiers).
-2. In a fresh process, runs ``plinth preview`` of it (config load + validation + the real
+2. In a fresh process, runs the offline preview of it (config load + validation + the real
    program under the recording engine) and records the plan.
 3. In another fresh process, replays the recorded registrations (same types, names, parents,
-   inputs, options, dependencies, and inputs that wait on other resources' outputs) through the raw SDK - the provider SDKs' own classes
-   (``pulumi_aws.s3.Bucket``...), plain ``ComponentResource`` for components - under the same
-   engine: what writing the same resources by hand with the Pulumi SDK costs.
+   inputs, options, dependencies, and inputs that wait on other resources' outputs) through the raw
+   SDK - the provider SDKs' own classes (``pulumi_aws.s3.Bucket``...), plain ``ComponentResource``
+   for components - under the same engine: what writing the same resources by hand costs.
 
 Prints resources, seconds, resources/s, peak RSS of each process and the ratio Plinth/raw.
 Targets at N=1000: ratio <= 1.10, peak memory <= 1 GiB.
@@ -75,10 +75,14 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
 
 
 def typed_classes(needed: set[str]) -> dict[str, type]:
-    """Type token -> the provider SDK's class for the ``needed`` tokens, from the modules each provider SDK registers."""
+    """Type token -> the provider SDK's class, for the ``needed`` tokens (from the modules the SDKs register)."""
     import importlib
 
-    import pulumi_aws, pulumi_azure_native, pulumi_gcp, pulumi_kubernetes  # noqa: F401 - register their modules
+    # Importing the provider SDKs registers their modules.
+    import pulumi_aws  # noqa: F401
+    import pulumi_azure_native  # noqa: F401
+    import pulumi_gcp  # noqa: F401
+    import pulumi_kubernetes  # noqa: F401
     from pulumi.runtime import rpc
 
     classes: dict[str, type] = {}
@@ -196,9 +200,8 @@ def main() -> None:
     ratio = plinth["seconds"] / raw["seconds"]
     print(f"{'':<8}{'resources':>10}{'seconds':>10}{'res/s':>10}{'peak MiB':>10}")
     for label, r in (("plinth", plinth), ("raw sdk", raw)):
-        print(
-            f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{r['resources'] / r['seconds']:>10.0f}{r['peak_mib']:>10.0f}"
-        )
+        rate = r["resources"] / r["seconds"]
+        print(f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{rate:>10.0f}{r['peak_mib']:>10.0f}")
     print(f"ratio plinth/raw: {ratio:.3f}  (target <= 1.10)")
     print(f"peak memory: {plinth['peak_mib']:.0f} MiB  (target <= 1024 MiB)")
 
