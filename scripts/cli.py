@@ -33,16 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--version", action="version", version=f"plinth {_version()}", help="print the version and exit"
     )
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
-    # The same flag after the command (`plinth preview --debug`); absent there, the first one counts.
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback of an error"
-    )
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="what to do (see plinth COMMAND --help)"
     )
     for command in COMMANDS:
-        command.add_parser(sub, [common])
+        # The same flag after the command (`plinth preview --debug`); absent there, the first one counts.
+        command.add_parser(sub).add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show the full traceback of an error"
+        )
     return parser
 
 

@@ -107,10 +107,8 @@ def report_error(err: BaseException, *, debug: bool) -> int:
 
 def _is_config_error(err: BaseException) -> bool:
     """``components.config.ConfigError``: its text is one line per problem naming file and key."""
-    try:
-        from components.config import ConfigError
-    except ImportError:  # pragma: no cover - the components package is part of the install
-        return False
+    from components.config import ConfigError
+
     return isinstance(err, ConfigError)
 
 

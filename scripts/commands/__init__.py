@@ -1,4 +1,4 @@
-"""The ``plinth`` commands: each module has ``add_parser(sub, parents)`` and ``run(args) -> int``."""
+"""The ``plinth`` commands: each module has ``add_parser(sub) -> parser`` and ``run(args) -> int``."""
 
 from __future__ import annotations
 

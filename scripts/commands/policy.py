@@ -16,10 +16,9 @@ from scripts.gate.resources import Resource
 from scripts.stacklines import StackLines
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "policy",
-        parents=parents,
         help="run the policy packs offline over a stack, a stack export or a preview JSON",
         description="Run CrossGuard policy packs offline (the Analyzer protocol, no Pulumi CLI, no credentials). "
         "Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 could not evaluate (bad input or config, "
@@ -47,6 +46,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     options.add_output(p, ("text", "json", "sarif", "markdown"), "text")
     options.add_project_dir(p)
     p.set_defaults(run=run)
+    return p
 
 
 @dataclass

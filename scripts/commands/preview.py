@@ -10,10 +10,9 @@ from scripts.commands import options
 from scripts.findings import GITHUB_COMMENT_LIMIT, Report
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "preview",
-        parents=parents,
         help="run the Pulumi program offline and show what a stack would create",
         description="Run the real __main__.py under the Pulumi SDK's mock engine with preview semantics (no cloud "
         "calls, no credentials), then the policy packs. Exit codes: 0 ok, 1 mandatory policy violations, 2 could "
@@ -30,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     options.add_packs(p)
     options.add_project_dir(p)
     p.set_defaults(run=run)
+    return p
 
 
 def run(args: argparse.Namespace) -> int:

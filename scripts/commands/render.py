@@ -8,10 +8,9 @@ from scripts import console
 from scripts.commands import options
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "render",
-        parents=parents,
         help="render a preview JSON file (plinth's or pulumi preview --json) as text or Markdown",
         description="Render a preview JSON for people: a PR comment with a summary table and collapsible details "
         "(within GitHub's comment limit), or a text tree. Secrets are never shown.",
@@ -21,6 +20,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentP
     p.add_argument("--title", default="Pulumi preview", help="Markdown heading (default: Pulumi preview)")
     p.add_argument("--details", action="store_true", help="include every resource's inputs")
     p.set_defaults(run=run)
+    return p
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,16 +8,16 @@ from scripts import console
 from scripts.commands import options
 
 
-def add_parser(sub: argparse._SubParsersAction, parents: list[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "stacks",
-        parents=parents,
         help="list the stacks of the project and validate each stack file",
         description="List the project's stacks (stackConfigDir of Pulumi.yaml) and validate every stack "
         "file. Exit code 2 when any is invalid.",
     )
     options.add_project_dir(p)
     p.set_defaults(run=run)
+    return p
 
 
 def _check(project_dir, stack: str) -> tuple[str, list[str]]:
