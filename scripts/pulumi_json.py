@@ -56,8 +56,9 @@ LEVEL_VALUES = {name: value for value, name in LEVEL_NAMES.items()}
 #: ``pulumirpc.PolicySeverity`` values (0: unspecified).
 SEVERITY_NAMES = {0: "", 1: "low", 2: "medium", 3: "high", 4: "critical"}
 
-#: Deepest nesting of a document Plinth reads. The Analyzer protocol cannot carry much more:
-#: the policy SDK's protobuf decoder stops at about 33 nested objects in a resource's properties.
+#: Deepest nesting of resource properties Plinth reads. Real properties (Kubernetes manifests, Helm
+#: values, IAM policies) stay well below it; a deeper document is refused, naming the key, before
+#: any recursive reader could run out of stack.
 MAX_DEPTH = 64
 
 
