@@ -451,3 +451,37 @@ def test_an_interrupted_run_stops_at_once_and_leaves_no_child(project_root, argv
     assert took < 10, f"stopping took {took:.1f} s"
     assert "Traceback" not in err and "coroutine" not in err, err
     assert left == [], f"processes outlived plinth: {left}"
+
+
+def test_one_malformed_resource_leaves_the_rest_of_the_report_standing(capsys, tmp_path):
+    """Issue 8 item 11: a pod spec that is a list could not be checked; the other workload still is."""
+
+    def deployment(name: str, pod_spec) -> dict:
+        return {
+            "urn": f"urn:pulumi:prod::plinth::kubernetes:apps/v1:Deployment::{name}",
+            "type": "kubernetes:apps/v1:Deployment",
+            "custom": True,
+            "protect": True,
+            "outputs": {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": name, "namespace": "ops"},
+                "spec": {"template": {"spec": pod_spec}},
+            },
+        }
+
+    privileged = {"containers": [{"name": "a", "image": "a:1.0", "securityContext": {"privileged": True}}]}
+    resources = [
+        {"urn": "urn:pulumi:prod::plinth::pulumi:pulumi:Stack::plinth-prod", "type": "pulumi:pulumi:Stack"},
+        deployment("broken", [{"containers": []}]),
+        deployment("agent", privileged),
+    ]
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"version": 3, "deployment": {"resources": resources}}))
+    code, out, err = run(capsys, "policy", "--state", str(state), "--format", "json")
+    report = json.loads(out)
+    assert code == 2, "something could not be checked"
+    assert {f["urn"].rsplit("::", 1)[-1] for f in report["errors"]} == {"broken"}, report["errors"]
+    assert ("kubernetes-pod-privileged-forbidden", "agent") in {
+        (f["policy"], f["urn"].rsplit("::", 1)[-1]) for f in report["violations"]
+    }, "the rest of the report stands"
