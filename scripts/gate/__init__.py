@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from scripts.findings import Finding, Location, Report, Rule
+from scripts.gate import describe
 from scripts.gate.config import check_structure, reconcile, unknown_policies
 from scripts.gate.errors import GateError, PackError, PolicyConfigError
 from scripts.gate.messages import classify
-from scripts.gate.packs import Diagnostic, Pack, analyze_request, analyze_stack_request, providers_by_urn
+from scripts.gate.packs import Diagnostic, Pack, PackInfo, analyze_request, analyze_stack_request, providers_by_urn
 from scripts.gate.resources import Resource, from_preview
 from scripts.pulumi_json import parse_urn
 from scripts.stacklines import StackLines
@@ -139,7 +140,7 @@ class _Run:
         """The AnalyzeStack request for packs reading ``reads`` (built once per distinct set)."""
         with self._lock:
             if reads not in self._stack_payloads:
-                chosen = [r for r in self.resources if reads is None or _reads(reads, r.type)]
+                chosen = [r for r in self.resources if reads is None or describe.matches(reads, r.type)]
                 self._stack_payloads[reads] = analyze_stack_request(chosen, self.providers).SerializeToString()
             return self._stack_payloads[reads]
 
@@ -215,13 +216,9 @@ class _Run:
         )
 
 
-def _info(pack: Pack) -> Any:
+def _info(pack: Pack) -> PackInfo:
     assert pack.info is not None, "GetAnalyzerInfo runs when the pack starts"
     return pack.info
-
-
-def _reads(reads: frozenset[str], resource_type: str) -> bool:
-    return any(t == resource_type or (t.endswith(":") and resource_type.startswith(t)) for t in reads)
 
 
 def _start(pack: Pack) -> Pack:
