@@ -116,7 +116,7 @@ def read_text(path: Path, source: str, what: str) -> str:
         raise ConfigError(source, [("", f"cannot read the {what}: {err.strerror or err}")]) from None
     except UnicodeDecodeError as err:
         raise ConfigError(
-            source, [("", f"the {what} is not UTF-8 text (byte {err.start} cannot be decoded)")]
+            source, [("", f"not UTF-8 text (byte {err.start} of the {what} cannot be decoded)")]
         ) from None
 
 

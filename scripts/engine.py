@@ -1,10 +1,19 @@
 """The offline engine: run a Pulumi program under the SDK's mock engine and record what it registers.
 
-``plinth preview`` and the test harness both use this module. The program runs exactly as the
-Pulumi language host would run it (``run_in_stack`` over ``__main__.py``), but the resource
-monitor is a :class:`RecordingMonitor` (a subclass of the SDK's ``MockMonitor``) that keeps every
-RegisterResource request. With ``preview=True`` computed outputs stay unknown, as in a real
-``pulumi preview``.
+``plinth preview``, the policy gate and the test harness use this module. The program runs
+exactly as the Pulumi language host would run it (``run_in_stack`` over ``__main__.py``), but the
+resource monitor is a :class:`RecordingMonitor` (a subclass of the SDK's ``MockMonitor``) that
+keeps every RegisterResource request. With ``preview=True`` computed outputs stay unknown, as in
+a real ``pulumi preview``.
+
+Two ways to run:
+
+* :func:`run_stack` / :func:`preview_plan` (stacks of a project): the caller plays the CLI - it
+  reads and validates the stack file and builds ``PULUMI_CONFIG`` - and the program runs in a
+  process of its own, like the language host, with the project directory first on ``sys.path``.
+  Nothing of one run stays behind for the next, so two checkouts of the project (two revisions)
+  can be previewed one after the other by the same caller.
+* :func:`run` (a program given as a function): in this process, for component tests.
 
 The recorded plan renders to the same JSON shape as ``pulumi preview --json`` (see
 :meth:`Plan.to_json`); every renderer and the policy gate consume that one shape.
@@ -17,8 +26,12 @@ import json
 import logging
 import os
 import runpy
+import subprocess
 import sys
+import tempfile
+import threading
 import time
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -29,25 +42,20 @@ import pulumi
 import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as _mocks
-from pulumi.runtime import rpc, settings as _settings
+from pulumi.runtime import settings as _settings
 from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_in_stack
 
+from scripts import pulumi_json as pj
+from scripts.console import PlinthError
+
 #: The engine's marker for a value that is unknown until apply (``pulumi preview --json`` shows it too).
-UNKNOWN = rpc.UNKNOWN
+UNKNOWN = pj.UNKNOWN
 #: How a secret value appears in a plan (as in ``pulumi preview --json`` without ``--show-secrets``).
-SECRET = "[secret]"
-
-_SECRET_SIG = rpc._special_sig_key  # "4dabf18193072939515e22adb298388d"
-_SECRET_VALUE = rpc._special_secret_sig
-_RESOURCE_REF = rpc._special_resource_sig
-_ASSET_SIG = rpc._special_asset_sig
-_ARCHIVE_SIG = rpc._special_archive_sig
-_OUTPUT_SIG = rpc._special_output_value_sig
-
+SECRET = pj.SECRET
 #: Resource types the engine itself registers.
-STACK_TYPE = "pulumi:pulumi:Stack"
-PROVIDER_PREFIX = "pulumi:providers:"
+STACK_TYPE = pj.STACK_TYPE
+PROVIDER_PREFIX = pj.PROVIDER_PREFIX
 
 #: Python distributions of the provider packages, for default-provider names.
 _PROVIDER_DISTRIBUTIONS = {
@@ -60,12 +68,8 @@ _PROVIDER_DISTRIBUTIONS = {
 }
 
 
-class EngineError(Exception):
+class EngineError(PlinthError):
     """Base of the errors the offline engine reports as one line (exit code 2)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class StackConfigError(EngineError):
@@ -205,6 +209,30 @@ class Plan:
             "duration": int(self.duration_seconds * 1e9),
         }
 
+    # -- lossless form, for handing a plan from the program's process to the caller ----------
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "preview": self.preview,
+            "resources": [vars(r) for r in self.resources],
+            "diagnostics": [vars(d) for d in self.diagnostics],
+            "component_outputs": self.component_outputs,
+            "duration_seconds": self.duration_seconds,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "Plan":
+        return cls(
+            project=record["project"],
+            stack=record["stack"],
+            preview=record["preview"],
+            resources=[Registration(**r) for r in record["resources"]],
+            diagnostics=[Diagnostic(**d) for d in record["diagnostics"]],
+            component_outputs=record["component_outputs"],
+            duration_seconds=record["duration_seconds"],
+        )
+
 
 # --------------------------------------------------------------------------------------------
 # Protobuf Struct -> the JSON the CLI prints (unknowns as the sentinel, secrets as "[secret]")
@@ -212,17 +240,17 @@ class Plan:
 def plain(value: Any) -> Any:
     """Convert a decoded property value to the engine's JSON display form."""
     if isinstance(value, dict):
-        sig = value.get(_SECRET_SIG)
-        if sig == _SECRET_VALUE:
+        sig = value.get(pj.SIG_KEY)
+        if sig == pj.SECRET_SIG:
             return SECRET
-        if sig == _RESOURCE_REF:
+        if sig == pj.RESOURCE_SIG:
             return value.get("urn", "")
-        if sig == _OUTPUT_SIG:
+        if sig == pj.OUTPUT_SIG:
             if value.get("secret"):
                 return SECRET
             return plain(value["value"]) if "value" in value else UNKNOWN
-        if sig in (_ASSET_SIG, _ARCHIVE_SIG):
-            return {k: plain(v) for k, v in value.items() if k != _SECRET_SIG}
+        if sig in (pj.ASSET_SIG, pj.ARCHIVE_SIG):
+            return {k: plain(v) for k, v in value.items() if k != pj.SIG_KEY}
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
@@ -262,7 +290,8 @@ class PlinthMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         state = dict(args.inputs)
         identity = state.get("identity")
-        if args.typ.startswith("azure-native:") and isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        assigned = identity.get("userAssignedIdentities") if isinstance(identity, dict) else None
+        if args.typ.startswith("azure-native:") and isinstance(identity, dict) and isinstance(assigned, list):
             # azure-native takes a list of identity ids and answers with a map id -> details.
             ids = identity["userAssignedIdentities"]
             state["identity"] = {k: v for k, v in identity.items() if k != "userAssignedIdentities"}
@@ -308,23 +337,23 @@ class PlinthMocks(pulumi.runtime.Mocks):
 class RecordingMonitor(_mocks.MockMonitor):
     """A MockMonitor that keeps every RegisterResource request and component outputs."""
 
-    def __init__(self, mocks: pulumi.runtime.Mocks):
+    def __init__(self, mocks: PlinthMocks, on_register: Callable[[int], None] | None = None):
         super().__init__(mocks)
+        self.preview = mocks.preview
         self.registrations: list[Registration] = []
         self.component_outputs: dict[str, dict[str, Any]] = {}
+        self.on_register = on_register
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        # The engine does not qualify a resource's type with the root stack's type.
-        if parent.split("::")[2:3] == [STACK_TYPE]:
-            parent = ""
-        return super().make_urn(parent, type_, name)
+        # The SDK's mock keeps only the parent's last type; the engine keeps every ancestor's.
+        return pj.make_urn(pulumi.get_stack(), pulumi.get_project(), type_, name, parent)
 
     def RegisterResource(self, request):  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
-        urn = response.urn
+        keep_outputs = response.object is not None and request.custom and not self.preview
         self.registrations.append(
             Registration(
-                urn=urn,
+                urn=response.urn,
                 type=request.type,
                 name=request.name,
                 custom=bool(request.custom),
@@ -341,9 +370,11 @@ class RecordingMonitor(_mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 id=getattr(response, "id", "") or "",
                 # In preview the mocks echo the inputs: keeping them twice would only cost memory.
-                outputs=struct_to_plain(response.object) if response.object is not None and request.custom and not self.mocks.preview else {},
+                outputs=struct_to_plain(response.object) if keep_outputs else {},
             )
         )
+        if self.on_register is not None:
+            self.on_register(len(self.registrations))
         return response
 
     def RegisterResourceOutputs(self, request):  # noqa: N802
@@ -372,7 +403,7 @@ class RecordingEngine(_mocks.MockEngine):
 
 
 # --------------------------------------------------------------------------------------------
-# Running a program
+# Running a program in this process
 # --------------------------------------------------------------------------------------------
 _PULUMI_ENV = ("PULUMI_PROJECT", "PULUMI_STACK", "PULUMI_DRY_RUN", "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS")
 
@@ -404,18 +435,24 @@ def _add_default_providers(plan: Plan) -> None:
     added: dict[str, Registration] = {}
     out: list[Registration] = []
     for reg in plan.resources:
-        if reg.custom and not reg.provider and not reg.type.startswith(PROVIDER_PREFIX):
+        if reg.custom and not reg.provider and not pj.is_provider_type(reg.type):
             package = reg.type.split(":")[0]
             if package not in added:
                 name = "default_" + _default_provider_version(package).replace(".", "_")
-                urn = f"urn:pulumi:{plan.stack}::{plan.project}::{PROVIDER_PREFIX}{package}::{name}"
+                type_ = f"{PROVIDER_PREFIX}{package}"
                 added[package] = Registration(
-                    urn=urn, type=f"{PROVIDER_PREFIX}{package}", name=name, custom=True,
-                    parent="", provider="", inputs={}, id=UNKNOWN if plan.preview else f"{name}-id",
+                    urn=pj.make_urn(plan.stack, plan.project, type_, name),
+                    type=type_,
+                    name=name,
+                    custom=True,
+                    parent="",
+                    provider="",
+                    inputs={},
+                    id=UNKNOWN if plan.preview else f"{name}-id",
                 )
                 out.append(added[package])
             provider = added[package]
-            reg.provider = f"{provider.urn}::{provider.id}"
+            reg.provider = pj.provider_reference(provider.urn, provider.id)
         out.append(reg)
     plan.resources = _stable_order(out)
 
@@ -449,15 +486,17 @@ def run(
     config: Mapping[str, Any] | None = None,
     secret_keys: Iterable[str] = (),
     preview: bool = True,
+    on_register: Callable[[int], None] | None = None,
 ) -> Plan:
-    """Run ``program`` as the body of a Pulumi stack under the recording mock engine.
+    """Run ``program`` as the body of a Pulumi stack under the recording mock engine, in this process.
 
     ``config`` is the flat ``{"namespace:key": value}`` map the CLI would pass in
     ``PULUMI_CONFIG`` (structured values as JSON strings or as Python objects).
     Raises whatever the program raised; the plan is only returned on success.
+    ``on_register(count)`` is called after each registration (progress).
     """
     mocks = PlinthMocks(preview)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, on_register)
     engine = RecordingEngine()
     started = time.perf_counter()
     with _scrubbed_env():
@@ -503,27 +542,56 @@ def run(
 
 
 # --------------------------------------------------------------------------------------------
-# Stacks of this project
+# Stacks of a project: the caller reads the stack file, the program runs in its own process
 # --------------------------------------------------------------------------------------------
 def project_root() -> Path:
     """The project directory (holding Pulumi.yaml) this package belongs to."""
     return Path(__file__).resolve().parent.parent
 
 
-def run_stack(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
-    """Load ``stacks/Pulumi.<stack>.yaml`` and run the project's ``__main__.py`` against it."""
-    from components import config as stack_config, stackfiles  # the one place YAML meets types
+@dataclass
+class StackJob:
+    """What the CLI hands the language host: project, stack and the stack's config."""
+
+    project_dir: str
+    project: str
+    stack: str
+    config: dict[str, str]
+    secret_keys: list[str]
+    preview: bool = True
+
+
+def load_stack(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> StackJob:
+    """Read and validate ``<stackConfigDir>/Pulumi.<stack>.yaml`` as the CLI would; errors name file and key."""
+    from components import config as stack_config
+    from components import stackfiles  # the one place YAML meets types
 
     project_dir = (project_dir or project_root()).resolve()
-    project = stackfiles.read_project(project_dir)
-    stack_file = stackfiles.stack_file_path(project_dir, stack)
+    where = "Pulumi.yaml"
     try:
+        project = stackfiles.read_project(project_dir)
+        stack_file = stackfiles.stack_file_path(project_dir, stack)
+        where = str(stack_file.relative_to(project_dir))
         loaded = stackfiles.load_stack_file(stack_file, project=project.name)
     except stack_config.ConfigError as err:
-        raise StackConfigError(str(err)) from None
+        raise StackConfigError(str(err)) from err
+    except UnicodeDecodeError as err:
+        raise StackConfigError(
+            f"{where}: not UTF-8 text: byte 0x{err.object[err.start]:02x} at offset {err.start}"
+        ) from err
+    if not (project_dir / "__main__.py").is_file():
+        raise ProgramError(f"{project_dir.name}/__main__.py: the project has no Pulumi program")
+    return StackJob(
+        str(project_dir), project.name, stack, dict(loaded.pulumi_config), list(loaded.secret_keys), preview
+    )
+
+
+def _run_job(job: StackJob, on_register: Callable[[int], None] | None = None) -> Plan:
+    """Run the project's ``__main__.py`` for ``job`` in this process (the language host's part)."""
+    from components import config as stack_config
+
+    project_dir = Path(job.project_dir)
     main = project_dir / "__main__.py"
-    if not main.is_file():
-        raise ProgramError(f"{main.name}: the project has no Pulumi program")
 
     def program() -> None:
         if str(project_dir) not in sys.path:
@@ -533,22 +601,143 @@ def run_stack(stack: str, project_dir: Path | None = None, *, preview: bool = Tr
     try:
         return run(
             program,
-            project=project.name,
-            stack=stack,
-            config=loaded.pulumi_config,
-            secret_keys=loaded.secret_keys,
-            preview=preview,
+            project=job.project,
+            stack=job.stack,
+            config=job.config,
+            secret_keys=job.secret_keys,
+            preview=job.preview,
+            on_register=on_register,
         )
     except stack_config.ConfigError as err:
-        raise StackConfigError(str(err)) from None
+        raise StackConfigError(str(err)) from err
     except EngineError:
         raise
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from err
+    except SystemExit as err:
+        raise ProgramError(f"the program exited with code {err.code}") from err
     except Exception as err:  # noqa: BLE001 - reported as one line, traceback on --debug
         raise ProgramError(f"the program failed: {type(err).__name__}: {err}") from err
 
 
-def preview_plan(stack: str, project_dir: Path | None = None) -> dict[str, Any]:
+def run_stack_in_process(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
+    """Load the stack and run the program in this process (for a process that runs nothing else)."""
+    return _run_job(load_stack(stack, project_dir, preview=preview))
+
+
+def run_stack(
+    stack: str,
+    project_dir: Path | None = None,
+    *,
+    preview: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+    timeout: float | None = None,
+) -> Plan:
+    """Preview (or, with ``preview=False``, simulate the update of) a stack of a project.
+
+    ``project_dir`` may be any checkout of a Plinth project (another revision included): the
+    program runs in a child process whose ``sys.path`` starts with that directory, so its own
+    ``components`` are used and nothing is cached between runs. ``on_progress(count)`` reports
+    the resources registered so far. Errors: :class:`StackConfigError`, :class:`ProgramError`
+    (its ``detail`` holds the program's traceback).
+    """
+    job = load_stack(stack, project_dir, preview=preview)
+    return _spawn(job, on_progress, timeout)
+
+
+def preview_plan(
+    stack: str, project_dir: Path | None = None, *, on_progress: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     """The offline preview of a stack in the ``pulumi preview --json`` shape."""
-    return run_stack(stack, project_dir, preview=True).to_json()
+    return run_stack(stack, project_dir, preview=True, on_progress=on_progress).to_json()
+
+
+# --------------------------------------------------------------------------------------------
+# The child process
+# --------------------------------------------------------------------------------------------
+#: The child replaces its script directory on sys.path with the directory holding this package,
+#: so this engine is the one that runs; the project directory goes first afterwards.
+_BOOTSTRAP = "import sys; sys.path[0] = sys.argv[1]; from scripts.engine import _child_main; _child_main()"
+_PROGRESS_SECONDS = 0.1
+
+
+def _spawn(job: StackJob, on_progress: Callable[[int], None] | None, timeout: float | None) -> Plan:
+    tool_root = str(Path(__file__).resolve().parent.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
+    read_fd, write_fd = os.pipe()
+    with tempfile.TemporaryDirectory(prefix="plinth-engine-") as tmp:
+        result = Path(tmp) / "result.json"
+        request = json.dumps({"job": vars(job), "result": str(result), "progress_fd": write_fd})
+        try:
+            child = subprocess.Popen(
+                [sys.executable, "-c", _BOOTSTRAP, tool_root],
+                cwd=job.project_dir,
+                env=env,
+                pass_fds=(write_fd,),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        finally:
+            os.close(write_fd)
+        reader = threading.Thread(target=_read_progress, args=(read_fd, on_progress), daemon=True)
+        reader.start()
+        try:
+            stdout, stderr = child.communicate(request, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ProgramError(f"the program did not finish within {timeout:g} s") from None
+        finally:  # every exit path, Ctrl-C included, leaves no child behind
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+            reader.join(5)
+        return _result(job, result, child.returncode, stdout, stderr)
+
+
+def _read_progress(fd: int, on_progress: Callable[[int], None] | None) -> None:
+    with os.fdopen(fd, "r") as pipe:
+        for line in pipe:
+            if on_progress is not None and line.strip().isdigit():
+                on_progress(int(line))
+
+
+def _result(job: StackJob, result: Path, code: int, stdout: str, stderr: str) -> Plan:
+    if not result.is_file():
+        last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
+        raise ProgramError(
+            f"the program's process ended with exit code {code}" + (f": {last}" if last else ""), detail=stderr
+        )
+    outcome = json.loads(result.read_text())
+    if "error" in outcome:
+        kind = StackConfigError if outcome["error"]["kind"] == "config" else ProgramError
+        raise kind(outcome["error"]["message"], detail=outcome["error"]["traceback"])
+    plan = Plan.from_record(outcome["plan"])
+    # What the program prints reaches the CLI as info diagnostics of the stack, as under Pulumi.
+    plan.diagnostics += [Diagnostic("info", line, plan.stack_urn) for line in stdout.splitlines() if line.strip()]
+    return plan
+
+
+def _child_main() -> None:
+    request = json.loads(sys.stdin.read())
+    job = StackJob(**request["job"])
+    sys.path.insert(0, job.project_dir)
+    progress = os.fdopen(request["progress_fd"], "w", buffering=1)
+    last = [0.0]
+
+    def on_register(count: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= _PROGRESS_SECONDS:
+            last[0] = now
+            progress.write(f"{count}\n")
+
+    try:
+        plan = _run_job(job, on_register)
+        outcome: dict[str, Any] = {"plan": plan.to_record()}
+        progress.write(f"{len(plan.resources)}\n")
+    except BaseException as err:  # noqa: BLE001 - every failure goes back to the caller
+        kind = "config" if isinstance(err, StackConfigError) else "program"
+        message = err.message if isinstance(err, EngineError) else f"the program failed: {type(err).__name__}: {err}"
+        outcome = {"error": {"kind": kind, "message": message, "traceback": traceback.format_exc()}}
+    progress.close()
+    Path(request["result"]).write_text(json.dumps(outcome))

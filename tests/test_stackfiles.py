@@ -117,7 +117,7 @@ def test_non_utf8_and_directories_are_named(tmp_path):
     (tmp_path / "stacks").mkdir()
     path = tmp_path / "stacks" / "Pulumi.t.yaml"
     path.write_bytes(b"config:\n  plinth:environment: d\xe9v\n")
-    with pytest.raises(ConfigError, match=r"stacks/Pulumi.t.yaml: the stack file is not UTF-8 text \(byte 31"):
+    with pytest.raises(ConfigError, match=r"stacks/Pulumi.t.yaml: not UTF-8 text \(byte 31 of the stack file"):
         stackfiles.load_stack_file(path)
     (tmp_path / "Pulumi.yaml").write_text("name: plinth\nruntime: python\nstackConfigDir: stacks\n")
     (tmp_path / "stacks" / "Pulumi.dir.yaml").mkdir()

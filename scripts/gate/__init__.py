@@ -1,40 +1,256 @@
 """The offline policy gate: run CrossGuard packs over a plan, a stack export or a preview JSON.
 
-Each pack runs in its own process exactly as the Pulumi engine starts it and is driven through
-the Analyzer gRPC protocol; packs run concurrently. See ``plinth policy --help``.
+A library (``plinth policy`` and ``plinth preview`` are its commands). Each pack runs in its own
+process exactly as the Pulumi engine starts it and is driven through the Analyzer gRPC protocol;
+packs run concurrently. :func:`evaluate` goes through these steps:
+
+1. start every pack (its description says which resources it looks at),
+2. reconcile and send the policy config (every problem reported at once),
+3. remediate, as the engine does before analysing,
+4. analyse: resources per pack, and the stack in a second process of a pack that has both kinds,
+5. classify each diagnostic into a finding (violation, suppressed, not checked, unknown).
+
+Every pack process is stopped on every way out, Ctrl-C included.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
-from scripts.gate.config import PolicyConfigError, reconcile, unknown_policies
-from scripts.gate.packs import Pack, PackError, analyze_request, analyze_stack_request, providers_by_urn
-from scripts.gate.report import SUPPRESSED_PREFIX, UNKNOWN_MARKER, Finding, Report, RuleInfo
-from scripts.gate.resources import PROVIDER_PREFIX, STACK_TYPE, InputError, Resource, from_preview, from_state, read_json
+from scripts.findings import Finding, Location, Report, Rule
+from scripts.gate import describe
+from scripts.gate.config import check_structure, reconcile, unknown_policies
+from scripts.gate.errors import GateError, PackError, PolicyConfigError
+from scripts.gate.messages import classify
+from scripts.gate.packs import Diagnostic, Pack, PackInfo, analyze_request, analyze_stack_request, providers_by_urn
+from scripts.gate.resources import Resource, from_preview
+from scripts.pulumi_json import parse_urn
+from scripts.stacklines import StackLines
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PACKS: tuple[Path, ...] = tuple(ROOT / "policies" / name for name in ("security", "compliance", "cost"))
 
-__all__ = ["run_gate", "evaluate", "register_cli", "DEFAULT_PACKS", "Report", "GateError"]
+__all__ = [
+    "evaluate",
+    "run_gate",
+    "locate",
+    "unique_packs",
+    "DEFAULT_PACKS",
+    "Report",
+    "GateError",
+    "PackError",
+    "PolicyConfigError",
+]
+
+#: Kept for callers of the first gate API.
+RuleInfo = Rule
 
 
-class GateError(Exception):
-    """The gate could not evaluate (exit code 2); one line naming the input and the reason."""
+def unique_packs(pack_dirs: list[Path]) -> list[Path]:
+    """Each pack directory once (``--pack X --pack X`` runs X once), in the order given."""
+    return list(dict.fromkeys(Path(d).resolve() for d in pack_dirs))
 
 
-def _classify(message: str) -> str:
-    if UNKNOWN_MARKER in message and message.startswith("can't run policy"):
-        return "unknown"
-    if message.startswith(SUPPRESSED_PREFIX):
-        return "suppressed"
-    return "violation"
+class _Run:
+    """One evaluation: the resources, their requests, and every pack process started for them."""
+
+    def __init__(
+        self, resources: list[Resource], *, project: str, stack: str, stack_config: dict[str, Any], dry_run: bool
+    ):
+        self.resources = resources
+        self.project, self.stack, self.stack_config, self.dry_run = project, stack, stack_config, dry_run
+        self.by_urn = {r.urn: r for r in resources}
+        self.providers = providers_by_urn(resources)
+        self.analyzed = [r for r in resources if r.analyzed]
+        self.requests: dict[str, bytes] = {}
+        self.processes: list[Pack] = []
+        self._lock = threading.Lock()
+        self._stack_payloads: dict[frozenset[str] | None, bytes] = {}
+        self._closed = False
+
+    def new_pack(self, directory: Path) -> Pack:
+        pack = Pack(directory, project=self.project, stack=self.stack, config=self.stack_config, dry_run=self.dry_run)
+        with self._lock:
+            if self._closed:
+                raise PackError(f"{pack.name}: the gate is stopping")
+            self.processes.append(pack)
+        return pack
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            packs = list(self.processes)
+        for pack in packs:
+            pack.close()
+
+    # -- 1. start ---------------------------------------------------------------------------
+    def start(self, pool: ThreadPoolExecutor, pack_dirs: list[Path]) -> list[Pack]:
+        packs = [self.new_pack(d) for d in pack_dirs]
+        starting = [pool.submit(_start, p) for p in packs]
+        # Serialize the Analyze requests while the pack processes start up.
+        self.requests = {r.urn: analyze_request(r, self.providers).SerializeToString() for r in self.analyzed}
+        problems = []
+        for future in starting:
+            try:
+                future.result()
+            except PackError as err:
+                problems.append(err.message)
+        if problems:
+            raise PackError("\n".join(problems))
+        return packs
+
+    # -- 2. configure -----------------------------------------------------------------------
+    def configure(self, packs: list[Pack], policy_config: Mapping[str, Any] | None, source: str) -> None:
+        known = {name for p in packs for name in _info(p).policies}
+        problems = [
+            f"{source}: {name}: no such policy in the packs ({', '.join(_info(p).name for p in packs)})"
+            for name in unknown_policies(policy_config, known)
+        ]
+        resolved = {}
+        for pack in packs:
+            try:
+                resolved[pack] = reconcile(
+                    _info(pack).descriptors(), _info(pack).initial_config, policy_config, source=source
+                )
+            except PolicyConfigError as err:
+                problems += err.message.splitlines()
+        if problems:
+            raise PolicyConfigError("\n".join(dict.fromkeys(problems)))
+        for pack in packs:
+            pack.configure(resolved[pack])
+
+    # -- 3. remediate -----------------------------------------------------------------------
+    def remediate(self, packs: list[Pack], report: Report) -> None:
+        for pack in packs:
+            if not any(v.enforcement_level == "remediate" for v in pack.resolved.values()):
+                continue
+            for urn, changes in pack.remediate(self.analyzed, self.providers).items():
+                self.requests[urn] = analyze_request(self.by_urn[urn], self.providers).SerializeToString()
+                for policy, description in changes:
+                    diagnostic = Diagnostic(policy, f"remediated: {description}", "remediate", urn, "")
+                    report.add(self.finding(pack, diagnostic, status="remediated"))
+
+    # -- 4. analyse -------------------------------------------------------------------------
+    def stack_payload(self, reads: frozenset[str] | None) -> bytes:
+        """The AnalyzeStack request for packs reading ``reads`` (built once per distinct set)."""
+        with self._lock:
+            if reads not in self._stack_payloads:
+                chosen = [r for r in self.resources if reads is None or describe.matches(reads, r.type)]
+                self._stack_payloads[reads] = analyze_stack_request(chosen, self.providers).SerializeToString()
+            return self._stack_payloads[reads]
+
+    def stack_process(self, pack: Pack) -> Pack:
+        """The process that runs a pack's stack policies: a second one when it has resource policies too.
+
+        The policy SDK serves one call at a time per process in practice (its handlers hold the
+        GIL), so the two halves of such a pack's work run in parallel.
+        """
+        if not _info(pack).has("resource"):
+            return pack
+        twin = self.new_pack(pack.directory).start()
+        twin.get_info()
+        twin.configure(pack.resolved)
+        return twin
+
+    def jobs(self, packs: list[Pack]) -> list[_Job]:
+        """One job per pack for its resource policies (the resources it is sent), one for its stack policies."""
+        jobs = []
+        for pack in packs:
+            if _info(pack).has("resource"):
+                mine = [(r.urn, self.requests[r.urn]) for r in self.analyzed if pack.routing.analyzes(r.type)]
+                jobs.append(_Job(pack, "resource", mine))
+            if _info(pack).has("stack"):
+                jobs.append(_Job(pack, "stack"))
+        return jobs
+
+    def run_job(self, job: _Job, tick: Callable[[int], None]) -> list[Diagnostic]:
+        if job.kind == "resource":
+            return job.pack.analyze(job.requests, tick)
+        diagnostics = self.stack_process(job.pack).analyze_stack(self.stack_payload(job.pack.routing.stack_reads))
+        tick(1)
+        return diagnostics
+
+    def analyze(self, packs: list[Pack], report: Report, on_progress: Callable[[int, int], None] | None) -> None:
+        jobs = self.jobs(packs)
+        total = sum(len(j.requests) if j.kind == "resource" else 1 for j in jobs)
+        done = [0]
+
+        def tick(n: int) -> None:
+            with self._lock:
+                done[0] += n
+                if on_progress is not None:
+                    on_progress(done[0], total)
+
+        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
+            futures = [(job.pack, pool.submit(self.run_job, job, tick)) for job in jobs]
+            for pack, future in futures:
+                for diagnostic in future.result():
+                    report.add(self.finding(pack, diagnostic))
+
+    # -- 5. classify ------------------------------------------------------------------------
+    def finding(self, pack: Pack, d: Diagnostic, *, status: str = "") -> Finding:
+        info = _info(pack)
+        p = info.policies.get(d.policy)
+        description = p.description if p else d.description
+        meaning = classify(d.message, d.description or description)
+        resource = self.by_urn.get(d.urn)
+        return Finding(
+            policyPack=info.name,
+            policyPackVersion=info.version,
+            policy=d.policy,
+            description=description,
+            message=meaning.message,
+            urn=d.urn,
+            resourceType=resource.type if resource else "",
+            enforcementLevel=d.enforcement_level,
+            severity=p.severity if p else d.severity,
+            frameworks=p.frameworks if p else [],
+            remediation=p.remediation if p else "",
+            status=status or meaning.status,
+            suppression=meaning.suppression,
+        )
+
+
+def _info(pack: Pack) -> PackInfo:
+    assert pack.info is not None, "GetAnalyzerInfo runs when the pack starts"
+    return pack.info
+
+
+def _start(pack: Pack) -> Pack:
+    pack.start().get_info()
+    return pack
+
+
+@dataclass
+class _Job:
+    pack: Pack
+    kind: str  # "resource" | "stack"
+    requests: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _new_report(resources: list[Resource], packs: list[Pack]) -> Report:
+    report = Report(
+        resources=len(resources),
+        packs=[{"name": _info(p).name, "version": _info(p).version, "policies": len(_info(p).policies)} for p in packs],
+    )
+    for pack in packs:
+        info = _info(pack)
+        for p in info.policies.values():
+            report.rules[p.name] = Rule(
+                info.name,
+                p.name,
+                p.description,
+                p.severity,
+                p.frameworks,
+                p.remediation,
+                pack.resolved[p.name].enforcement_level,
+            )
+    return report
 
 
 def evaluate(
@@ -47,239 +263,56 @@ def evaluate(
     stack_config: dict[str, Any] | None = None,
     dry_run: bool = True,
     config_source: str = "policy config",
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Run every pack over the resources; raises GateError when something cannot be evaluated."""
+    """Run every pack over the resources.
+
+    Raises :class:`GateError` (:class:`PackError`, :class:`PolicyConfigError`) when the packs
+    cannot be run at all; a resource a policy cannot check is an ``error`` finding instead, and
+    the rest of the report stands. ``on_progress(done, total)`` counts analysed resources.
+    """
     started = time.perf_counter()
-    packs: list[Pack] = []
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, len(pack_dirs))) as pool:
-            starting = [pool.submit(Pack(d, project=project, stack=stack, config=stack_config or {}, dry_run=dry_run).start) for d in pack_dirs]
-            # Serialize the Analyze requests while the pack processes start up.
-            providers = providers_by_urn(resources)
-            analyzed = [r for r in resources if r.custom and not r.type.startswith(PROVIDER_PREFIX) and r.type != STACK_TYPE]
-            requests = {r.urn: analyze_request(r, providers).SerializeToString() for r in analyzed}
-            errors = []
-            for f in starting:
-                try:
-                    packs.append(f.result())
-                except PackError as err:
-                    errors.append(str(err))
-            if errors:
-                raise GateError(errors[0])
-            infos = list(pool.map(lambda p: p.get_info(), packs))
-        known = {name for info in infos for name in info.policies}
-        unknown = unknown_policies(policy_config, known)
-        if unknown:
-            raise GateError(f"{config_source}: {unknown[0]}: no such policy in the packs ({', '.join(i.name for i in infos)})")
-        for pack, info in zip(packs, infos):
-            resolved = reconcile(info.descriptors(), info.initial_config, policy_config, source=config_source)
-            pack.resolved = resolved
-            pack.configure(resolved)
-
-        report = Report(resources=len(resources), packs=[{"name": i.name, "version": i.version, "policies": len(i.policies)} for i in infos])
-        for info, pack in zip(infos, packs):
-            for p in info.policies.values():
-                report.rules[p.name] = RuleInfo(info.name, p.name, p.description, p.severity, p.frameworks, p.remediation, pack.resolved[p.name].enforcement_level)
-
-        by_urn = {r.urn: r for r in resources}
-        # Remediation first (it may change properties), as the engine does before Analyze.
-        for info, pack in zip(infos, packs):
-            if any(v.enforcement_level == "remediate" for v in pack.resolved.values()):
-                for urn, changes in pack.remediate(analyzed, providers).items():
-                    requests[urn] = analyze_request(by_urn[urn], providers).SerializeToString()
-                    for policy, description in changes:
-                        report.findings.append(_finding(info, policy, f"remediated: {description}", urn, by_urn, "remediate", "remediated"))
-        stack_payloads: dict[Any, bytes] = {}
-        payload_lock = threading.Lock()
-
-        def stack_payload(info) -> bytes:
-            reads = stack_reads(info)
-            key = tuple(sorted(reads)) if reads is not None else None
-            with payload_lock:
-                return _payload(key)
-
-        def _payload(key) -> bytes:
-            if key not in stack_payloads:
-                from policies.base import reads_type
-
-                chosen = resources if key is None else [r for r in resources if reads_type(key, r.type)]
-                stack_payloads[key] = analyze_stack_request(chosen, providers).SerializeToString()
-            return stack_payloads[key]
-
-        # A pack with resource and stack policies gets a second process for AnalyzeStack, so
-        # the two halves of its work run in parallel (the policy SDK serves one call at a time
-        # per process in practice: its handlers hold the GIL).
-        def start_stack_twin(pair):
-            info, pack = pair
-            has_stack = any(p.policy_type == "stack" for p in info.policies.values())
-            has_resource = any(p.policy_type == "resource" for p in info.policies.values())
-            if not (has_stack and has_resource):
-                return pack if has_stack else None
-            twin = Pack(pack.directory, project=project, stack=stack, config=stack_config or {}, dry_run=dry_run)
-            packs.append(twin)
-            twin.start()
-            twin.get_info()
-            twin.configure(pack.resolved)
-            return twin
-
-        jobs = []
-        for info, pack in zip(infos, packs[: len(infos)]):
-            types = resource_types(info)
-            mine = [(r.urn, requests[r.urn]) for r in analyzed if types is None or r.type in types]
-            if any(p.policy_type == "resource" for p in info.policies.values()):
-                jobs.append((info, lambda pack=pack, mine=mine: pack.analyze(mine)))
-            if any(p.policy_type == "stack" for p in info.policies.values()):
-                jobs.append((info, lambda info=info, pack=pack: start_stack_twin((info, pack)).analyze_stack(stack_payload(info))))
-
-        with ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
-            futures = [(info, pool.submit(job)) for info, job in jobs]
-            for info, future in futures:
-                for d in future.result():
-                    status = _classify(d.message)
-                    message = d.message[len(SUPPRESSED_PREFIX):].strip() if status == "suppressed" else d.message
-                    report.findings.append(_finding(info, d.policy, message, d.urn, by_urn, d.enforcement_level, status))
-        report.seconds = time.perf_counter() - started
-        return report
-    except (PackError, PolicyConfigError) as err:
-        raise GateError(str(err)) from None
-    finally:
-        for pack in packs:
-            pack.close()
+    check_structure(policy_config, source=config_source)
+    run = _Run(resources, project=project, stack=stack, stack_config=stack_config or {}, dry_run=dry_run)
+    dirs = unique_packs(pack_dirs)
+    # The packs are closed before the pool waits for its threads: a Ctrl-C never waits for a pack to start.
+    with ThreadPoolExecutor(max_workers=max(1, len(dirs))) as pool:
+        try:
+            packs = run.start(pool, dirs)
+            run.configure(packs, policy_config, config_source)
+            report = _new_report(resources, packs)
+            run.remediate(packs, report)
+            run.analyze(packs, report, on_progress)
+        finally:
+            run.close()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
-def _plinth_metadata(info) -> dict | None:
-    """Plinth's own metadata for every policy of the pack, or None when the pack is not Plinth's."""
-    try:
-        from policies.registry import all_policies
-    except ImportError:
-        return None
-    known = {p.name: p.meta for p in all_policies()}
-    if any(name not in known for name in info.policies):
-        return None
-    return {name: known[name] for name in info.policies}
-
-
-def resource_types(info) -> set[str] | None:
-    """Resource types any resource policy of the pack looks at, when the pack is Plinth's own.
-
-    Plinth's policies declare their types and ignore every other resource, so resources of
-    other types cannot produce a finding and are not sent (the policy SDK would deserialize
-    each one once per policy just to skip it). Unknown packs get every resource, as from the engine.
-    """
-    metas = _plinth_metadata(info)
-    if metas is None:
-        return None
-    return {t for m in metas.values() for t in m.types}
-
-
-def stack_reads(info) -> set[str] | None:
-    """Types (or package prefixes) the pack's stack policies read, when the pack is Plinth's own.
-
-    Plinth's stack policies declare what they read and only ever see those resources, so the
-    rest need not be sent. ``None``: send everything (unknown pack, or a policy reading all).
-    """
-    metas = _plinth_metadata(info)
-    if metas is None:
-        return None
-    stack = [m for n, m in metas.items() if info.policies[n].policy_type == "stack"]
-    if any(not m.types for m in stack):
-        return None
-    return {t for m in stack for t in m.types}
-
-
-def _finding(info, policy: str, message: str, urn: str, by_urn: dict[str, Resource], level: str, status: str) -> Finding:
-    p = info.policies.get(policy)
-    resource = by_urn.get(urn)
-    if p and p.description and message.startswith(p.description + "\n"):
-        message = message[len(p.description) + 1 :]  # the SDK prefixes the policy's description
-    return Finding(
-        policyPack=info.name, policyPackVersion=info.version, policy=policy, description=p.description if p else "",
-        message=message, urn=urn, resourceType=resource.type if resource else "", enforcementLevel=level,
-        severity=p.severity if p else "", frameworks=p.frameworks if p else [], remediation=p.remediation if p else "", status=status,
-    )
-
-
-def run_gate(plan: dict[str, Any], pack_dirs: list[Path], policy_config: Mapping[str, Any] | None = None, *, stack: str = "dev", **kw: Any) -> Report:
+def run_gate(
+    plan: dict[str, Any],
+    pack_dirs: list[Path],
+    policy_config: Mapping[str, Any] | None = None,
+    *,
+    stack: str = "dev",
+    **kw: Any,
+) -> Report:
     """The gate over an offline plan (``plinth preview``'s JSON)."""
-    try:
-        resources = from_preview(plan, "plan")
-    except InputError as err:
-        raise GateError(str(err)) from None
-    return evaluate(resources, pack_dirs, policy_config, stack=stack, **kw)
+    return evaluate(from_preview(plan, "plan"), pack_dirs, policy_config, stack=stack, **kw)
 
 
-# --------------------------------------------------------------------------------------------
-# CLI: plinth policy
-# --------------------------------------------------------------------------------------------
-def register_cli(sub: Any) -> None:
-    p = sub.add_parser(
-        "policy",
-        help="run the policy packs offline over a stack, a stack export or a preview JSON",
-        description="Run CrossGuard policy packs offline (the Analyzer protocol, no Pulumi CLI, no credentials). "
-        "Exit codes: 0 no mandatory violation, 1 mandatory violations, 2 could not evaluate.",
-    )
-    source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--stack", help="preview this stack offline and gate the plan")
-    source.add_argument("--state", type=Path, help="a `pulumi stack export` file")
-    source.add_argument("--preview-json", type=Path, help="a `pulumi preview --json` (or `plinth preview --format json`) file")
-    p.add_argument("--pack", action="append", type=Path, help="policy pack directory (repeatable; default: the three Plinth packs)")
-    p.add_argument("--config", type=Path, help="policy config JSON, as for `pulumi preview --policy-pack-config`")
-    p.add_argument("--format", choices=("text", "json", "sarif", "markdown"), default="text")
-    p.add_argument("--out", type=Path, help="write the report here instead of stdout")
-    p.add_argument("--project-dir", help=argparse.SUPPRESS)
-    p.set_defaults(func=cmd_policy)
-
-
-def load_policy_config(path: Path | None) -> dict[str, Any] | None:
-    if path is None:
-        return None
-    try:
-        return read_json(path)
-    except InputError as err:
-        raise GateError(str(err)) from None
-
-
-def cmd_policy(args: argparse.Namespace) -> int:
-    from scripts import engine
-    from scripts.cli import CliError, progress, write_output
-
-    try:
-        config = load_policy_config(args.config)
-        source_name = str(args.config) if args.config else "policy config"
-        artifact = "Pulumi.yaml"
-        if args.stack:
-            project_dir = Path(args.project_dir).resolve() if args.project_dir else engine.project_root()
-            with progress(f"Previewing stack [bold]{args.stack}[/bold] offline..."):
-                try:
-                    plan = engine.preview_plan(args.stack, project_dir)
-                except engine.EngineError as err:
-                    raise CliError(err.message) from err
-            resources, stack, dry_run = from_preview(plan, "plan"), args.stack, True
-            artifact = f"stacks/Pulumi.{args.stack}.yaml"
-        elif args.state:
-            export = read_json(args.state)
-            resources, stack, dry_run = from_state(export, str(args.state)), _stack_of(export), False
-        else:
-            resources, stack, dry_run = from_preview(read_json(args.preview_json), str(args.preview_json)), "preview", True
-        packs = args.pack or list(DEFAULT_PACKS)
-        with progress(f"Running {len(packs)} policy pack(s) over {len(resources)} resources..."):
-            report = evaluate(resources, packs, config, stack=stack, dry_run=dry_run, config_source=source_name)
-    except (InputError, GateError) as err:
-        raise CliError(str(err)) from None
-    if args.format == "json":
-        text = json.dumps(report.to_json(), indent=2) + "\n"
-    elif args.format == "sarif":
-        text = json.dumps(report.to_sarif(artifact), indent=2) + "\n"
-    elif args.format == "markdown":
-        text = report.render_markdown()
-    else:
-        text = report.render_text()
-    write_output(text, args.out)
-    return report.exit_code
-
-
-def _stack_of(doc: dict[str, Any]) -> str:
-    for res in doc.get("deployment", {}).get("resources", []):
-        if res.get("type") == STACK_TYPE:
-            return res["urn"].split(":")[2] if res["urn"].startswith("urn:pulumi:") else "stack"
-    return "stack"
+def locate(report: Report, resources: list[Resource], lines: StackLines, uri: str) -> None:
+    """Point every finding at the stack-file line of the tenant or component its resource belongs to."""
+    by_urn = {r.urn: r for r in resources}
+    for f in report.findings:
+        chain: list[tuple[str, str]] = []
+        urn = f.urn
+        while urn in by_urn and len(chain) < 64:
+            chain.append((by_urn[urn].type, by_urn[urn].name))
+            urn = by_urn[urn].parent
+        if not chain and f.urn:
+            try:
+                chain = [(t, "") for t in reversed(parse_urn(f.urn).ancestor_types)]
+            except ValueError:
+                chain = []
+        f.location = Location(uri, lines.for_ancestors(chain))

@@ -3,12 +3,12 @@
     python tests/benchmarks/preview_scale.py --tenants 1000 [--write-plan plan.json]
 
 1. Generates a pooled stack (tenants spread over aws/gcp/azure/none and all tiers).
-2. In a fresh process, runs ``plinth preview`` of it (config load + validation + the real
+2. In a fresh process, runs the offline preview of it (config load + validation + the real
    program under the recording engine) and records the plan.
 3. In another fresh process, replays the recorded registrations (same types, names, parents,
-   inputs, options, dependencies, and inputs that wait on other resources' outputs) through the raw SDK - the provider SDKs' own classes
-   (``pulumi_aws.s3.Bucket``...), plain ``ComponentResource`` for components - under the same
-   engine: what writing the same resources by hand with the Pulumi SDK costs.
+   inputs, options, dependencies, and inputs that wait on other resources' outputs) through the raw
+   SDK - the provider SDKs' own classes (``pulumi_aws.s3.Bucket``...), plain ``ComponentResource``
+   for components - under the same engine: what writing the same resources by hand costs.
 
 Prints resources, seconds, resources/s, peak RSS of each process and the ratio Plinth/raw.
 Targets at N=1000: ratio <= 1.10, peak memory <= 1 GiB.
@@ -36,13 +36,19 @@ TIERS = ("free", "standard", "premium", "enterprise")
 
 def pooled_stack(n: int) -> dict:
     dev = yaml.safe_load((ROOT / "stacks" / "Pulumi.dev.yaml").read_text())["config"]
-    config = {k: v for k, v in dev.items() if not k.startswith("plinth:tenants") and not k.startswith("plinth:monitoring")}
+    config = {
+        k: v for k, v in dev.items() if not k.startswith("plinth:tenants") and not k.startswith("plinth:monitoring")
+    }
     tenants = []
     for i in range(n):
         cloud, tier = CLOUDS[i % 4], TIERS[(i // 4) % 4]
         tenant = {
-            "id": f"t{i:05d}", "displayName": f"Tenant {i}", "tier": tier, "cloud": cloud,
-            "costCenter": f"cc-{i % 97}", "ownerGroups": {"admins": [f"t{i:05d}-admins"]},
+            "id": f"t{i:05d}",
+            "displayName": f"Tenant {i}",
+            "tier": tier,
+            "cloud": cloud,
+            "costCenter": f"cc-{i % 97}",
+            "ownerGroups": {"admins": [f"t{i:05d}-admins"]},
         }
         if tier != "free" and i % 3 == 0:
             tenant["compliance"] = ["soc2"]
@@ -62,17 +68,21 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
     from scripts import engine
 
     started = time.perf_counter()
-    plan = engine.run_stack(stack, project, preview=True)
+    plan = engine.run_stack_in_process(stack, project, preview=True)  # this process is the program's own
     seconds = time.perf_counter() - started
     plan_out.write_text(json.dumps(plan.to_json()))
     return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
 
 
 def typed_classes(needed: set[str]) -> dict[str, type]:
-    """Type token -> the provider SDK's class for the ``needed`` tokens, from the modules each provider SDK registers."""
+    """Type token -> the provider SDK's class, for the ``needed`` tokens (from the modules the SDKs register)."""
     import importlib
 
-    import pulumi_aws, pulumi_azure_native, pulumi_gcp, pulumi_kubernetes  # noqa: F401 - register their modules
+    # Importing the provider SDKs registers their modules.
+    import pulumi_aws  # noqa: F401
+    import pulumi_azure_native  # noqa: F401
+    import pulumi_gcp  # noqa: F401
+    import pulumi_kubernetes  # noqa: F401
     from pulumi.runtime import rpc
 
     classes: dict[str, type] = {}
@@ -83,7 +93,9 @@ def typed_classes(needed: set[str]) -> dict[str, type]:
                 continue
             for token, class_name in info["classes"].items():
                 classes[token] = (info["fqn"], class_name)
-    return {token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in needed}
+    return {
+        token: getattr(importlib.import_module(fqn), name) for token, (fqn, name) in classes.items() if token in needed
+    }
 
 
 def snake(key: str) -> str:
@@ -102,7 +114,9 @@ def child_raw(plan_file: Path, stack: str) -> dict:
     def program() -> None:
         created: dict[str, pulumi.Resource] = {}
         for state in states:
-            if state["type"].startswith(engine.PROVIDER_PREFIX) and state["urn"].rsplit("::", 1)[-1].startswith("default_"):
+            if state["type"].startswith(engine.PROVIDER_PREFIX) and state["urn"].rsplit("::", 1)[-1].startswith(
+                "default_"
+            ):
                 continue  # default providers are implicit for the raw SDK too
             name = state["urn"].rsplit("::", 1)[-1]
             opts = pulumi.ResourceOptions(
@@ -160,7 +174,11 @@ def main() -> None:
     if args.child:
         sys.path.insert(0, str(ROOT))
         kind, *rest = args.child
-        result = child_plinth(Path(rest[0]), rest[1], Path(rest[2])) if kind == "plinth" else child_raw(Path(rest[0]), rest[1])
+        result = (
+            child_plinth(Path(rest[0]), rest[1], Path(rest[2]))
+            if kind == "plinth"
+            else child_raw(Path(rest[0]), rest[1])
+        )
         print(json.dumps(result))
         return
 
@@ -182,7 +200,8 @@ def main() -> None:
     ratio = plinth["seconds"] / raw["seconds"]
     print(f"{'':<8}{'resources':>10}{'seconds':>10}{'res/s':>10}{'peak MiB':>10}")
     for label, r in (("plinth", plinth), ("raw sdk", raw)):
-        print(f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{r['resources'] / r['seconds']:>10.0f}{r['peak_mib']:>10.0f}")
+        rate = r["resources"] / r["seconds"]
+        print(f"{label:<8}{r['resources']:>10}{r['seconds']:>10.2f}{rate:>10.0f}{r['peak_mib']:>10.0f}")
     print(f"ratio plinth/raw: {ratio:.3f}  (target <= 1.10)")
     print(f"peak memory: {plinth['peak_mib']:.0f} MiB  (target <= 1024 MiB)")
 

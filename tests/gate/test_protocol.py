@@ -15,11 +15,19 @@ SAMPLE = Path(__file__).parent / "sample_pack"
 
 
 def bucket(name: str, **props) -> Resource:
-    return Resource(urn=f"urn:pulumi:dev::p::test:index:Bucket::{name}", type="test:index:Bucket", name=name, custom=True, properties=props)
+    return Resource(
+        urn=f"urn:pulumi:dev::p::test:index:Bucket::{name}",
+        type="test:index:Bucket",
+        name=name,
+        custom=True,
+        properties=props,
+    )
 
 
 def test_violations_levels_and_metadata_come_from_the_pack():
-    report = gate.evaluate([bucket("a", versioned=False, sizeGb=500.0), bucket("b", versioned=True, sizeGb=1.0)], [SAMPLE])
+    report = gate.evaluate(
+        [bucket("a", versioned=False, sizeGb=500.0), bucket("b", versioned=True, sizeGb=1.0)], [SAMPLE]
+    )
     found = {(f.policy, f.urn.rsplit("::", 1)[-1], f.enforcementLevel) for f in report.of("violation")}
     assert found == {
         ("test-bucket-versioning-required", "a", "mandatory"),
@@ -27,7 +35,11 @@ def test_violations_levels_and_metadata_come_from_the_pack():
         ("test-stack-bucket-protected", "", "mandatory"),
     }
     versioning = next(f for f in report.findings if f.policy == "test-bucket-versioning-required")
-    assert versioning.severity == "high" and versioning.frameworks == ["soc2:A1.2"] and versioning.remediation == "Set versioned: true."
+    assert (
+        versioning.severity == "high"
+        and versioning.frameworks == ["soc2:A1.2"]
+        and versioning.remediation == "Set versioned: true."
+    )
     assert report.exit_code == 1
     assert report.packs == [{"name": "sample", "version": "0.0.1", "policies": 4}]
 
@@ -41,8 +53,12 @@ def test_clean_resources_pass():
 
 def test_config_is_reconciled_defaults_then_file():
     resources = [bucket("a", versioned=True, sizeGb=50.0)]
-    assert [f.policy for f in gate.evaluate(resources, [SAMPLE]).of("violation") if f.policy == "test-bucket-size-limited"] == []
-    report = gate.evaluate(resources, [SAMPLE], {"test-bucket-size-limited": {"enforcementLevel": "mandatory", "maxGb": 10}})
+    assert [
+        f.policy for f in gate.evaluate(resources, [SAMPLE]).of("violation") if f.policy == "test-bucket-size-limited"
+    ] == []
+    report = gate.evaluate(
+        resources, [SAMPLE], {"test-bucket-size-limited": {"enforcementLevel": "mandatory", "maxGb": 10}}
+    )
     size = [f for f in report.of("violation") if f.policy == "test-bucket-size-limited"]
     assert size and size[0].enforcementLevel == "mandatory" and "exceeds 10 GB" in size[0].message
     report = gate.evaluate(resources, [SAMPLE], {"all": "disabled"})
@@ -50,7 +66,9 @@ def test_config_is_reconciled_defaults_then_file():
 
 
 def test_bad_config_cannot_be_evaluated_and_names_the_key():
-    with pytest.raises(gate.GateError, match=r"policy config: test-bucket-size-limited.maxGb: 0 is less than the minimum of 1"):
+    with pytest.raises(
+        gate.GateError, match=r"policy config: test-bucket-size-limited.maxGb: 0 is less than the minimum of 1"
+    ):
         gate.evaluate([bucket("a")], [SAMPLE], {"test-bucket-size-limited": {"maxGb": 0}})
     with pytest.raises(gate.GateError, match=r"nope: no such policy"):
         gate.evaluate([bucket("a")], [SAMPLE], {"nope": "mandatory"})
@@ -85,7 +103,9 @@ def test_sarif_is_2_1_0_with_rules_and_results_located_by_urn():
     sarif = report.to_sarif("stacks/Pulumi.dev.yaml")
     assert sarif["version"] == "2.1.0"
     run = sarif["runs"][0]
-    rules = {r["id"]: r for r in run["rules"]} if "rules" in run else {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    rules = (
+        {r["id"]: r for r in run["rules"]} if "rules" in run else {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    )
     assert rules["test-bucket-versioning-required"]["properties"]["tags"] == ["security", "soc2:A1.2"]
     result = next(r for r in run["results"] if r["ruleId"] == "test-bucket-versioning-required")
     assert result["level"] == "error"

@@ -1,0 +1,8 @@
+"""The ``plinth`` commands: each module has ``add_parser(sub) -> parser`` and ``run(args) -> int``."""
+
+from __future__ import annotations
+
+from scripts.commands import policy, preview, render, stacks
+
+#: In the order ``plinth --help`` lists them.
+COMMANDS = (preview, render, policy, stacks)
