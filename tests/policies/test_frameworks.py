@@ -1,0 +1,81 @@
+"""The control catalogue (policies/frameworks.py): every entry states the document and version it comes from,
+the ids the policies cite mean in that version what the policies check, and control() behaves as before."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policies import frameworks, meta
+
+P = {p.name: p for p in meta.all_policies()}
+
+
+def test_every_catalogue_entry_states_its_source_and_version():
+    missing = frameworks.unversioned()
+    assert missing == [], (
+        f"{missing} state no source: move each 'id: title' line into the controls(<Source>, {{...}}) block of the "
+        "document it comes from in policies/frameworks.py"
+    )
+    for framework, entries in frameworks.CATALOGUE.items():
+        for cid, entry in entries.items():
+            assert isinstance(entry, frameworks.Entry)
+            assert entry.title and entry.source.title and entry.source.url.startswith("https://"), f"{framework}:{cid}"
+            assert re.search(r"\d", entry.version), f"{framework}:{cid}: {entry.version!r} is not a version"
+
+
+def test_a_bare_title_still_resolves_but_is_reported_as_unversioned(monkeypatch):
+    # What a branch that adds entries in the old format gets: its policies import, the version test names them.
+    catalogue = {**frameworks.CATALOGUE, "cis": {**frameworks.CATALOGUE["cis"], "aws-2.4.1": "EFS is encrypted"}}
+    monkeypatch.setattr(frameworks, "CATALOGUE", catalogue)
+    assert frameworks.control("cis:aws-2.4.1") == "EFS is encrypted"
+    assert frameworks.source("cis:aws-2.4.1") is None
+    assert frameworks.unversioned() == ["cis:aws-2.4.1"]
+
+
+def test_control_keeps_its_behaviour():
+    assert frameworks.control("soc2:CC6.1").startswith("Logical access security")
+    assert isinstance(frameworks.control("cis:k8s-5.2.2"), str)
+    with pytest.raises(KeyError, match="unknown control 'cis:aws-9.9'"):
+        frameworks.control("cis:aws-9.9")
+    with pytest.raises(KeyError, match="unknown control"):
+        frameworks.control("iso:A.1")
+    assert frameworks.frameworks_of(["soc2:CC6.1", "cis:k8s-5.2.2", "soc2:CC6.3"]) == ["cis", "soc2"]
+
+
+def test_the_cis_benchmarks_are_the_versions_the_catalogue_claims():
+    versions = {
+        prefix: {
+            frameworks.source(f"cis:{cid}").version for cid in frameworks.CATALOGUE["cis"] if cid.startswith(prefix)
+        }
+        for prefix in ("aws-", "gcp-", "azure-", "k8s-")
+    }
+    assert versions == {"aws-": {"v3.0.0"}, "gcp-": {"v3.0.0"}, "azure-": {"v2.1.0"}, "k8s-": {"v1.9.0"}}
+
+
+# (policy, control it must cite, control it must not cite, why) - the ids the issue found wrong.
+CORRECTED = [
+    (
+        "aws-s3-bucketpolicy-tls-required",
+        "cis:aws-2.1.1",
+        "cis:aws-2.1.2",
+        "in CIS AWS v3.0.0 deny-HTTP is 2.1.1; 2.1.2 is MFA Delete",
+    ),
+    ("aws-s3-bucket-encryption-required", None, "cis:aws-2.1.1", "S3 encryption at rest left CIS AWS in v2.0.0"),
+    ("gcp-sql-instance-ssl-required", "cis:gcp-6.4", "cis:gcp-6.2.1", "6.2.1 is a PostgreSQL logging flag; SSL is 6.4"),
+    ("azure-storage-account-public-blob-forbidden", "cis:azure-3.17", "cis:azure-3.7", "anonymous blob access is 3.17"),
+    ("azure-authorization-roleassignment-owner-forbidden", None, "cis:azure-1.23", "1.23 is the resource-lock role"),
+    ("stack-tenant-namespace-isolated", "cis:k8s-5.7.1", "cis:k8s-5.7.4", "boundaries are 5.7.1, default ns 5.7.4"),
+    ("stack-stateful-resource-protected", "soc2:C1.1", "soc2:C1.2", "C1.1 protects from destruction; C1.2 disposes"),
+]
+
+
+@pytest.mark.parametrize(("name", "cited", "wrong", "why"), CORRECTED)
+def test_corrected_control_ids(name, cited, wrong, why):
+    refs = P[name].frameworks
+    assert wrong not in refs, f"{name} cites {wrong}: {why}"
+    if cited:
+        assert cited in refs, f"{name} should cite {cited}: {why}"
+    else:
+        assert not [r for r in refs if r.startswith("cis:")], f"{name}: {why}, so no CIS id applies"
