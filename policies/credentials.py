@@ -38,11 +38,14 @@ SECRET_NAME = re.compile(
     r"(?i)(^|[_.-])(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
     r"client[_-]?secret|credentials?|auth)([_.-]|$)"
 )
-#: Values that point at a secret instead of being one.
+#: Values that point at a secret instead of being one (``$(VAR)`` is Kubernetes' reference to another variable).
 REFERENCE = re.compile(
-    r"^(\$\{.*\}|\{\{.*\}\}|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/]+/secrets/|"
+    r"^(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/]+/secrets/|"
     r"https://[a-z0-9-]+\.vault\.azure\.net/secrets/|vault:|ref\+|sm://|/run/secrets/|/var/run/secrets/|file:)"
 )
+#: Values that say where or what something is rather than being a secret: a URL without a password in it (one
+#: with a password is a shape above), a URN, a file path, or a whole document (several lines).
+DESCRIPTIVE = re.compile(r"^([a-z][a-z0-9+.-]*://[^@\s]*|urn:\S+|/\S*)$|\n", re.IGNORECASE)
 MIN_SECRET_LENGTH = 8
 
 
@@ -51,7 +54,7 @@ def credential_kinds(value: str, name: str | None = None) -> list[str]:
     if not isinstance(value, str) or not value:
         return []
     kinds = [kind for kind, pattern in SHAPES.items() if pattern.search(value)]
-    literal = len(value) >= MIN_SECRET_LENGTH and not REFERENCE.match(value)
+    literal = len(value) >= MIN_SECRET_LENGTH and not REFERENCE.match(value) and not DESCRIPTIVE.search(value)
     if not kinds and name and SECRET_NAME.search(name) and literal:
         kinds.append(f"literal value of a secret-named variable ({name})")
     return kinds

@@ -96,6 +96,31 @@ POD_TEMPLATE_PATHS: dict[str, tuple[str, ...]] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
     "Rollout": ("spec", "template"),
 }
+#: Custom resources that carry one or more PodTemplateSpecs, by kind: path patterns to each template
+#: (``[*]`` steps through every item of a list, ``*`` through every value of a map). Read from the
+#: upstream API types: KubeRay ``ray-operator/apis/ray/v1`` (RayCluster head and worker groups, a
+#: RayJob's cluster and submitter pod, a RayService's cluster), the Kubeflow training operator
+#: ``kubeflow.org/v1`` (``<framework>ReplicaSpecs``: a map of replica type to ReplicaSpec with a
+#: ``template``) and the Kubeflow Notebook controller (``spec.template``).
+CUSTOM_POD_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "RayCluster": ("spec.headGroupSpec.template", "spec.workerGroupSpecs[*].template"),
+    "RayJob": (
+        "spec.rayClusterSpec.headGroupSpec.template",
+        "spec.rayClusterSpec.workerGroupSpecs[*].template",
+        "spec.submitterPodTemplate",
+    ),
+    "RayService": (
+        "spec.rayClusterConfig.headGroupSpec.template",
+        "spec.rayClusterConfig.workerGroupSpecs[*].template",
+    ),
+    "PyTorchJob": ("spec.pytorchReplicaSpecs.*.template",),
+    "TFJob": ("spec.tfReplicaSpecs.*.template",),
+    "MPIJob": ("spec.mpiReplicaSpecs.*.template",),
+    "XGBoostJob": ("spec.xgbReplicaSpecs.*.template",),
+    "PaddleJob": ("spec.paddleReplicaSpecs.*.template",),
+    "JAXJob": ("spec.jaxReplicaSpecs.*.template",),
+    "Notebook": ("spec.template",),
+}
 
 
 def json_type(value: Any) -> str:
@@ -125,29 +150,115 @@ def _object_at(value: Any, path: tuple[str, ...], where: str) -> Any:
     return value
 
 
-def pod_spec_path(props: Any) -> str | None:
-    """Dotted path of the pod spec in a workload's props (``spec.template.spec``), None for other kinds."""
-    path = POD_TEMPLATE_PATHS.get(props.get("kind"))
-    if path is None:
-        return None
-    return ".".join((*path, "spec"))
+@dataclass(frozen=True)
+class PodTemplate:
+    """One pod template of a workload: where it is, its pod metadata and its pod spec (None when absent)."""
+
+    path: str  # dotted path of the template ("" for a Pod itself), e.g. spec.workerGroupSpecs[0].template
+    metadata: Any
+    spec: Any
+    #: Whether messages name the template (workloads with several templates).
+    named: bool = False
+
+    @property
+    def spec_path(self) -> str:
+        return f"{self.path}.spec" if self.path else "spec"
+
+    @property
+    def subject(self) -> str:
+        """How a message names the pod: ``The pod`` or ``The pod template spec.headGroupSpec.template``."""
+        return f"The pod template {self.path}" if self.named else "The pod"
+
+    @property
+    def annotations(self) -> Mapping[str, Any]:
+        value = self.metadata.get("annotations") if isinstance(self.metadata, Mapping) else None
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def windows(self) -> bool:
+        """``spec.os.name: windows``: the Pod Security Standards exempt such pods from Linux-only controls."""
+        return self.spec is not None and get(self.spec, "os.name") == "windows"
+
+    @property
+    def user_namespace(self) -> bool:
+        """``spec.hostUsers: false``: the pod runs in its own user namespace (root in it is not root on the node)."""
+        return self.spec is not None and self.spec.get("hostUsers") is False
+
+    def containers(self) -> Iterator[PodContainer]:
+        """Every container of this template, init and ephemeral ones included."""
+        yield from containers_of(self.spec, self.spec_path, self.path if self.named else "")
 
 
-def pod_template(props: Any) -> tuple[Any, Any]:
-    """(pod metadata, pod spec) of any workload kind (by its ``kind``); spec is None when absent.
+def _expand(value: Any, parts: list[str], where: str) -> Iterator[tuple[str, Any]]:
+    """(concrete dotted path, mapping) for each match of a path pattern (see CUSTOM_POD_TEMPLATES)."""
+    if not parts:
+        if value is not None:
+            if not isinstance(value, Mapping):
+                raise TypeError(f"{where} is a {json_type(value)}, not an object")
+            yield where, value
+        return
+    head, rest = parts[0], parts[1:]
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{where} is a {json_type(value)}, not an object")
+    if head == "*":
+        for key in value:
+            yield from _expand(value[key], rest, f"{where}.{key}")
+        return
+    listed = head.endswith("[*]")
+    name = head.removesuffix("[*]")
+    item = value.get(name)
+    at = f"{where}.{name}" if where else name
+    if not listed:
+        yield from _expand(item, rest, at)
+        return
+    for index, element in enumerate(as_list(item)):
+        yield from _expand(element, rest, f"{at}[{index}]")
+
+
+def pod_templates(props: Any) -> list[PodTemplate]:
+    """Every pod template of a workload, by its ``kind`` (Pod, Deployment, CronJob, Rollout, RayCluster, ...).
 
     A template or spec that is present but not an object raises TypeError naming its path, so the
     pack reports the resource as not checked instead of passing it.
     """
+    kind = props.get("kind")
+    path = POD_TEMPLATE_PATHS.get(kind)
+    if path is not None:
+        template = _object_at(props, path, "") if path else props
+        if template is None:
+            return []
+        metadata = template.get("metadata")
+        spec = _object_at(template, ("spec",), ".".join(path))
+        return [PodTemplate(".".join(path), metadata if isinstance(metadata, Mapping) else {}, spec)]
+    found = []
+    for pattern in CUSTOM_POD_TEMPLATES.get(kind, ()):
+        for where, template in _expand(props, pattern.split("."), ""):
+            metadata = template.get("metadata")
+            spec = _object_at(template, ("spec",), where)
+            found.append(PodTemplate(where, metadata if isinstance(metadata, Mapping) else {}, spec, named=True))
+    return found
+
+
+def pod_spec_path(props: Any) -> str | None:
+    """Dotted path of the (first) pod spec in a workload's props (``spec.template.spec``), None for other kinds."""
+    templates = pod_templates(props)
+    if templates:
+        return templates[0].spec_path
     path = POD_TEMPLATE_PATHS.get(props.get("kind"))
-    if path is None:
+    return None if path is None else ".".join((*path, "spec"))
+
+
+def pod_template(props: Any) -> tuple[Any, Any]:
+    """(pod metadata, pod spec) of a workload's first pod template; spec is None when absent.
+
+    Workloads with several templates (RayCluster, PyTorchJob, ...): use ``pod_templates``.
+    """
+    templates = pod_templates(props)
+    if not templates:
         return {}, None
-    template = _object_at(props, path, "") if path else props
-    if template is None:
-        return {}, None
-    metadata = template.get("metadata")
-    spec = _object_at(template, ("spec",), ".".join(path))
-    return (metadata if isinstance(metadata, Mapping) else {}), spec
+    return templates[0].metadata, templates[0].spec
 
 
 #: The container lists of a pod spec, with the words a message uses for each.
@@ -166,6 +277,8 @@ class PodContainer:
     index: int
     path: str  # e.g. spec.template.spec.initContainers[0]
     spec: Any
+    #: The template it belongs to, named in messages when a workload has several ("" otherwise).
+    template: str = ""
 
     @property
     def name(self) -> str:
@@ -173,8 +286,9 @@ class PodContainer:
 
     @property
     def label(self) -> str:
-        """``Container app``, ``Init container setup``, ``Ephemeral container debugger``."""
-        return f"{dict(CONTAINER_FIELDS)[self.field]} {self.name}"
+        """``Container app``, ``Init container setup``, ``Ephemeral container debugger`` (``... of <template>``)."""
+        base = f"{dict(CONTAINER_FIELDS)[self.field]} {self.name}"
+        return f"{base} of {self.template}" if self.template else base
 
     @property
     def ephemeral(self) -> bool:
@@ -182,7 +296,7 @@ class PodContainer:
         return self.field == "ephemeralContainers"
 
 
-def containers_of(spec: Any, prefix: str = "spec") -> Iterator[PodContainer]:
+def containers_of(spec: Any, prefix: str = "spec", template: str = "") -> Iterator[PodContainer]:
     """Every container of the pod spec ``spec`` (found at dotted path ``prefix``), init and ephemeral ones included."""
     if spec is None:
         return
@@ -191,15 +305,13 @@ def containers_of(spec: Any, prefix: str = "spec") -> Iterator[PodContainer]:
             path = f"{prefix}.{field_name}[{index}]"
             if not isinstance(container, Mapping):
                 raise TypeError(f"{path} is a {json_type(container)}, not an object")
-            yield PodContainer(field_name, index, path, container)
+            yield PodContainer(field_name, index, path, container, template)
 
 
 def pod_containers(props: Any) -> Iterator[PodContainer]:
-    """Every container of a workload's pod template (Pod, Deployment, CronJob, Rollout, ...)."""
-    _meta, spec = pod_template(props)
-    path = pod_spec_path(props)
-    if spec is not None and path is not None:
-        yield from containers_of(spec, path)
+    """Every container of every pod template of a workload (Pod, Deployment, CronJob, Rollout, RayCluster, ...)."""
+    for template in pod_templates(props):
+        yield from template.containers()
 
 
 def tags_of(props: Any) -> dict[str, str]:

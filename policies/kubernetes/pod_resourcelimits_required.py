@@ -19,7 +19,7 @@ POLICY = resource_policy(
     types=TYPES,
     check=check,
     severity="medium",
-    frameworks=["soc2:A1.2"],
+    frameworks=["soc2:A1.1"],
     remediation="Set resources.limits.cpu and resources.limits.memory on every container and init container.",
     enforcement="advisory",
 )

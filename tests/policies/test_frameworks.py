@@ -68,6 +68,7 @@ CORRECTED = [
     ("azure-authorization-roleassignment-owner-forbidden", None, "cis:azure-1.23", "1.23 is the resource-lock role"),
     ("stack-tenant-namespace-isolated", "cis:k8s-5.7.1", "cis:k8s-5.7.4", "boundaries are 5.7.1, default ns 5.7.4"),
     ("stack-stateful-resource-protected", "soc2:C1.1", "soc2:C1.2", "C1.1 protects from destruction; C1.2 disposes"),
+    ("kubernetes-pod-resourcelimits-required", "soc2:A1.1", "soc2:A1.2", "limits manage capacity (A1.1)"),
 ]
 
 
@@ -79,3 +80,22 @@ def test_corrected_control_ids(name, cited, wrong, why):
         assert cited in refs, f"{name} should cite {cited}: {why}"
     else:
         assert not [r for r in refs if r.startswith("cis:")], f"{name}: {why}, so no CIS id applies"
+
+
+def test_pod_hardening_cites_access_security_not_malware():
+    # CC6.8 is about unauthorised or malicious software (Prowler maps GuardDuty/Security Hub to it).
+    hardening = [
+        p for p in P.values() if p.name.startswith("kubernetes-pod-") and p.name != "kubernetes-pod-gpu-limited"
+    ]
+    assert hardening and not [p.name for p in hardening if "soc2:CC6.8" in p.frameworks]
+
+
+def test_every_pod_security_standard_control_has_a_policy():
+    cited = {ref for p in P.values() for ref in p.frameworks if ref.startswith("pss:")}
+    assert cited == {f"pss:{cid}" for cid in frameworks.CATALOGUE["pss"]}, "each PSS control is checked by a policy"
+
+
+def test_kubernetes_cis_ids_are_cited_where_a_policy_checks_them():
+    cited = {ref for p in P.values() for ref in p.frameworks if ref.startswith("cis:k8s-")}
+    uncited = {f"cis:{cid}" for cid in frameworks.CATALOGUE["cis"] if cid.startswith("k8s-")} - cited
+    assert uncited == set(), f"catalogue ids no policy cites: {sorted(uncited)}"
