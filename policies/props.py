@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from components import conventions
@@ -121,6 +121,17 @@ CUSTOM_POD_TEMPLATES: dict[str, tuple[str, ...]] = {
     "JAXJob": ("spec.jaxReplicaSpecs.*.template",),
     "Notebook": ("spec.template",),
 }
+#: Argo Workflows (``argoproj.io/v1alpha1``, ``pkg/apis/workflow/v1alpha1/workflow_types.go``): where each kind
+#: keeps its WorkflowSpec. A workflow has no PodTemplateSpec: the controller builds one pod per template that
+#: runs a ``container``, ``script`` or ``containerSet``, from the template (its ``metadata``, ``securityContext``,
+#: ``volumes``, ``initContainers``, ``sidecars``, service account settings) over the workflow's pod-wide fields
+#: (``podMetadata``, ``securityContext``, ``hostNetwork``, ``volumes``, service account settings).
+WORKFLOW_SPECS: dict[str, str] = {
+    "Workflow": "spec",
+    "WorkflowTemplate": "spec",
+    "ClusterWorkflowTemplate": "spec",
+    "CronWorkflow": "spec.workflowSpec",
+}
 
 
 def json_type(value: Any) -> str:
@@ -159,6 +170,8 @@ class PodTemplate:
     spec: Any
     #: Whether messages name the template (workloads with several templates).
     named: bool = False
+    #: The containers with their real paths, for pods a controller assembles (Argo Workflows); None: from ``spec``.
+    layout: Callable[[], Iterator[PodContainer]] | None = field(default=None, compare=False)
 
     @property
     def spec_path(self) -> str:
@@ -186,6 +199,9 @@ class PodTemplate:
 
     def containers(self) -> Iterator[PodContainer]:
         """Every container of this template, init and ephemeral ones included."""
+        if self.layout is not None:
+            yield from self.layout()
+            return
         yield from containers_of(self.spec, self.spec_path, self.path if self.named else "")
 
 
@@ -217,6 +233,113 @@ def _expand(value: Any, parts: list[str], where: str) -> Iterator[tuple[str, Any
         yield from _expand(element, rest, f"{at}[{index}]")
 
 
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{where} is a {json_type(value)}, not an object")
+    return value
+
+
+class _Lazy(Mapping[str, Any]):
+    """A mapping whose values are computed when read, so a value unknown at preview stops only the checks
+    that read it."""
+
+    def __init__(self, thunks: Mapping[str, Callable[[], Any]]) -> None:
+        self._thunks = dict(thunks)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._thunks[key]()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._thunks)
+
+    def __len__(self) -> int:
+        return len(self._thunks)
+
+
+class _Named(Mapping[str, Any]):
+    """A container spec whose name defaults to the one its controller gives it (Argo's main container: main)."""
+
+    def __init__(self, spec: Mapping[str, Any], name: str) -> None:
+        self._spec, self._name = spec, name
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "name" and self._spec.get("name") is None:
+            return self._name
+        return self._spec[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._spec
+        if "name" not in self._spec:
+            yield "name"
+
+    def __len__(self) -> int:
+        return len(self._spec) + (0 if "name" in self._spec else 1)
+
+
+def _workflow_containers(template: Mapping[str, Any], where: str) -> Iterator[PodContainer]:
+    """The containers of the pod Argo runs for a template, at their paths in the workflow."""
+    for key in ("container", "script"):
+        if template.get(key) is not None:
+            yield PodContainer("containers", 0, f"{where}.{key}", _Named(_mapping(template[key], where), "main"), where)
+    sources = (
+        ("containers", "containerSet.containers"),
+        ("containers", "sidecars"),
+        ("initContainers", "initContainers"),
+    )
+    for kind, source in sources:
+        for index, item in enumerate(as_list(get(template, source))):
+            path = f"{where}.{source}[{index}]"
+            yield PodContainer(kind, index, path, _mapping(item, path), where)
+
+
+def _workflow_pod(workflow: Mapping[str, Any], template: Mapping[str, Any], where: str) -> PodTemplate | None:
+    """The pod Argo runs for one workflow template, or None for templates that run no pod of their own."""
+    if all(template.get(key) is None for key in ("container", "script", "containerSet")):
+        return None  # steps, dag, suspend, resource, http and plugin templates
+
+    def own_or_workflow(key: str) -> Callable[[], Any]:
+        return lambda: template.get(key) if template.get(key) is not None else workflow.get(key)
+
+    def containers(kind: str) -> Callable[[], Any]:
+        return lambda: [c.spec for c in _workflow_containers(template, where) if c.field == kind]
+
+    spec = _Lazy(
+        {
+            "securityContext": own_or_workflow("securityContext"),
+            "automountServiceAccountToken": own_or_workflow("automountServiceAccountToken"),
+            "serviceAccountName": own_or_workflow("serviceAccountName"),
+            "hostNetwork": lambda: workflow.get("hostNetwork"),
+            "volumes": lambda: [*as_list(workflow.get("volumes")), *as_list(template.get("volumes"))],
+            "containers": containers("containers"),
+            "initContainers": containers("initContainers"),
+        }
+    )
+    metadata = _Lazy(
+        {
+            "annotations": lambda: {
+                **_mapping(get(workflow, "podMetadata.annotations"), "podMetadata.annotations"),
+                **_mapping(get(template, "metadata.annotations"), f"{where}.metadata.annotations"),
+            }
+        }
+    )
+    return PodTemplate(where, metadata, spec, named=True, layout=lambda: _workflow_containers(template, where))
+
+
+def _workflow_pods(props: Any, path: str) -> list[PodTemplate]:
+    workflow = _object_at(props, tuple(path.split(".")), "")
+    if workflow is None:
+        return []
+    pods = []
+    for index, template in enumerate(as_list(workflow.get("templates"))):
+        where = f"{path}.templates[{index}]"
+        pod = _workflow_pod(workflow, _mapping(template, where), where)
+        if pod is not None:
+            pods.append(pod)
+    return pods
+
+
 def pod_templates(props: Any) -> list[PodTemplate]:
     """Every pod template of a workload, by its ``kind`` (Pod, Deployment, CronJob, Rollout, RayCluster, ...).
 
@@ -232,6 +355,8 @@ def pod_templates(props: Any) -> list[PodTemplate]:
         metadata = template.get("metadata")
         spec = _object_at(template, ("spec",), ".".join(path))
         return [PodTemplate(".".join(path), metadata if isinstance(metadata, Mapping) else {}, spec)]
+    if kind in WORKFLOW_SPECS:
+        return _workflow_pods(props, WORKFLOW_SPECS[kind])
     found = []
     for pattern in CUSTOM_POD_TEMPLATES.get(kind, ()):
         for where, template in _expand(props, pattern.split("."), ""):

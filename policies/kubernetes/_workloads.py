@@ -17,14 +17,15 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from policies.props import CUSTOM_POD_TEMPLATES, POD_TEMPLATE_PATHS
+from policies.props import CUSTOM_POD_TEMPLATES, POD_TEMPLATE_PATHS, WORKFLOW_SPECS
 
 #: Custom resources with pod templates: Argo Rollouts (where a Deployment keeps it), KubeRay
 #: (``ray.io/v1``, and ``v1alpha1`` before KubeRay 1.0), the Kubeflow training operator
 #: (``kubeflow.org/v1``; the MPI operator's ``v2beta1`` MPIJob keeps the same ``mpiReplicaSpecs``)
-#: and Kubeflow notebooks (``v1``, ``v1beta1``, ``v1alpha1``).
+#: Kubeflow notebooks (``v1``, ``v1beta1``, ``v1alpha1``) and Argo Workflows (each template's pod).
 CUSTOM_WORKLOAD_TYPES = (
     "kubernetes:argoproj.io/v1alpha1:Rollout",
+    *(f"kubernetes:argoproj.io/v1alpha1:{kind}" for kind in WORKFLOW_SPECS),
     *(f"kubernetes:ray.io/{v}:{kind}" for v in ("v1", "v1alpha1") for kind in ("RayCluster", "RayJob", "RayService")),
     *(
         f"kubernetes:kubeflow.org/v1:{kind}"
@@ -60,7 +61,9 @@ def workload_types() -> tuple[str, ...]:
     Every custom token's kind must say where its templates are, or the policies would check nothing in it.
     """
     unmapped = [
-        t for t in CUSTOM_WORKLOAD_TYPES if t.rsplit(":", 1)[1] not in {*POD_TEMPLATE_PATHS, *CUSTOM_POD_TEMPLATES}
+        t
+        for t in CUSTOM_WORKLOAD_TYPES
+        if t.rsplit(":", 1)[1] not in {*POD_TEMPLATE_PATHS, *CUSTOM_POD_TEMPLATES, *WORKFLOW_SPECS}
     ]
     if unmapped:
         raise RuntimeError(f"custom workload types without template paths: {unmapped}")

@@ -39,6 +39,19 @@ def _ray(head: dict | None = None, worker: dict | None = None) -> dict:
     }
 
 
+def _workflow(container: dict, **pod_wide) -> dict:
+    """An Argo WorkflowSpec: a steps template (no pod of its own) and a container template running ``container``."""
+    return {
+        "entrypoint": "main",
+        "automountServiceAccountToken": False,
+        "templates": [
+            {"name": "main", "steps": [[{"name": "train", "template": "train"}]]},
+            {"name": "train", "container": container},
+        ],
+        **pod_wide,
+    }
+
+
 #: One object per custom kind, with a pod template at every place the kind keeps one; ``bad`` replaces the
 #: last template's pod spec.
 def _custom(token: str, bad: dict | None = None) -> dict:
@@ -54,6 +67,9 @@ def _custom(token: str, bad: dict | None = None) -> dict:
         obj["spec"] = {"rayClusterConfig": _ray(worker=bad)["spec"]}
     elif kind == "Notebook":
         obj["spec"] = {"template": {"spec": copy.deepcopy(bad or SECURE_POD)}}
+    elif kind in props.WORKFLOW_SPECS:
+        workflow = _workflow(copy.deepcopy((bad or SECURE_POD)["containers"][0]))
+        obj["spec"] = {"schedule": "0 * * * *", "workflowSpec": workflow} if kind == "CronWorkflow" else workflow
     else:
         field = {"PyTorchJob": "pytorch", "TFJob": "tf", "MPIJob": "mpi", "XGBoostJob": "xgb", "PaddleJob": "paddle"}
         specs = f"{field.get(kind, 'jax')}ReplicaSpecs"
@@ -312,3 +328,74 @@ def test_unknown_pod_templates_are_not_passed():
     for name in ("kubernetes-pod-seccomp-required", "kubernetes-pod-hostports-forbidden"):
         out = analyze(P[name], "kubernetes:ray.io/v1:RayCluster", ray)
         assert out.unknown and not out.violations, name
+
+
+# --- Argo Workflows: one pod per template that runs a container, script or container set ------------------------
+
+WORKFLOW = "kubernetes:argoproj.io/v1alpha1:Workflow"
+
+
+def _argo(**changes) -> dict:
+    return {"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"name": "wf"}, "spec": changes}
+
+
+def test_argo_pods_are_assembled_from_the_template_over_the_workflow():
+    main = {k: v for k, v in SECURE_CONTAINER.items() if k != "name"}
+    spec = _workflow(main)
+    spec["templates"].append(
+        {
+            "name": "set",
+            "containerSet": {"containers": [{**SECURE_CONTAINER, "name": "a"}]},
+            "sidecars": [{**SECURE_CONTAINER, "name": "proxy"}],
+            "initContainers": [{**SECURE_CONTAINER, "name": "fetch"}],
+        }
+    )
+    wf = _argo(**spec)
+    found = [(c.field, c.path, c.label) for c in props.pod_containers(wf)]
+    assert found == [
+        ("containers", "spec.templates[1].container", "Container main of spec.templates[1]"),
+        ("containers", "spec.templates[2].containerSet.containers[0]", "Container a of spec.templates[2]"),
+        ("containers", "spec.templates[2].sidecars[0]", "Container proxy of spec.templates[2]"),
+        ("initContainers", "spec.templates[2].initContainers[0]", "Init container fetch of spec.templates[2]"),
+    ], "the steps template runs no pod; the main container is named main, as Argo names it"
+    for name in POD_POLICIES:
+        assert analyze(P[name], WORKFLOW, wf).passed, name
+
+
+def test_argo_pod_wide_settings_apply_unless_the_template_overrides_them():
+    bare = {"image": "trainer:1.0", "securityContext": {"allowPrivilegeEscalation": False}}
+    seccomp = P["kubernetes-pod-seccomp-required"]
+    wide = _argo(**_workflow(bare, securityContext={"seccompProfile": {"type": "RuntimeDefault"}}))
+    assert analyze(seccomp, WORKFLOW, wide).passed, "the workflow's securityContext is every pod's"
+    own = mutate(wide, "spec.templates.1.securityContext", {"seccompProfile": {"type": "Unconfined"}})
+    assert analyze(seccomp, WORKFLOW, own).violations == [
+        "The pod template spec.templates[1] sets the seccomp profile to Unconfined."
+    ], "a template's securityContext replaces the workflow's"
+    host = P["kubernetes-pod-hostnamespaces-forbidden"]
+    assert analyze(host, WORKFLOW, _argo(**_workflow(bare, hostNetwork=True))).violations == [
+        "The pod template spec.templates[1] sets hostNetwork: true."
+    ]
+    apparmor = P["kubernetes-pod-apparmor-restricted"]
+    annotated = _argo(
+        **_workflow(
+            bare, podMetadata={"annotations": {"container.apparmor.security.beta.kubernetes.io/main": "unconfined"}}
+        )
+    )
+    assert analyze(apparmor, WORKFLOW, annotated).violations, "podMetadata annotations are every pod's"
+    script = _argo(**{**_workflow(bare), "templates": [{"name": "s", "script": {**bare, "source": "print(1)"}}]})
+    out = analyze(P["kubernetes-pod-runasnonroot-required"], WORKFLOW, script)
+    assert out.violations == [
+        "Container main of spec.templates[0] may run as root: it does not set runAsNonRoot: true and sets no "
+        "runAsUser, so the image's user decides."
+    ]
+
+
+def test_argo_unknown_templates_are_not_passed():
+    wf = _argo(**_workflow(SECURE_CONTAINER))
+    out = analyze(P["kubernetes-pod-privileged-forbidden"], WORKFLOW, mutate(wf, "spec.templates", UNKNOWN))
+    assert out.unknown and not out.violations
+    lazy = mutate(wf, "spec.volumes", UNKNOWN)
+    assert analyze(P["kubernetes-pod-privileged-forbidden"], WORKFLOW, lazy).passed, (
+        "a value unknown at preview stops only the checks that read it"
+    )
+    assert analyze(P["kubernetes-pod-volumetypes-restricted"], WORKFLOW, lazy).unknown
