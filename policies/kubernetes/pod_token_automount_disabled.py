@@ -1,3 +1,6 @@
+"""CIS Kubernetes 5.1.6, Checkov CKV_K8S_38: a pod does not opt back in to mounting its service account's
+API token (``automountServiceAccountToken: true``)."""
+
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
 from policies.props import pod_templates

@@ -1,3 +1,6 @@
+"""CIS Kubernetes 5.1.1 "Ensure that the cluster-admin role is only used where required": no RoleBinding or
+ClusterRoleBinding, in any RBAC API version, grants cluster-admin."""
+
 from policies.kubernetes._workloads import sdk_types
 from policies.meta import resource_policy
 from policies.props import get
