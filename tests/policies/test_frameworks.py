@@ -99,3 +99,15 @@ def test_kubernetes_cis_ids_are_cited_where_a_policy_checks_them():
     cited = {ref for p in P.values() for ref in p.frameworks if ref.startswith("cis:k8s-")}
     uncited = {f"cis:{cid}" for cid in frameworks.CATALOGUE["cis"] if cid.startswith("k8s-")} - cited
     assert uncited == set(), f"catalogue ids no policy cites: {sorted(uncited)}"
+
+
+def test_an_id_whose_meaning_changed_between_versions_is_cited_only_for_its_v3_meaning():
+    # cis:aws-2.1.1 was "S3 encryption at rest" in v1.5 and is "deny HTTP requests" in v3.0.0: a citation left
+    # over from v1.5 would still resolve, so the policies citing it must be about TLS.
+    citing = [p for p in P.values() if "cis:aws-2.1.1" in p.frameworks]
+    assert citing
+    for policy in citing:
+        text = f"{policy.name} {policy.description}".lower()
+        assert any(word in text for word in ("tls", "https", "http", "securetransport")), (
+            f"{policy.name} cites cis:aws-2.1.1 (deny HTTP in v3.0.0) but is not about TLS"
+        )

@@ -200,6 +200,8 @@ def test_seccomp_legacy_annotations_count_as_the_api_server_reads_them():
     assert analyze(policy, POD_TYPE, for_app).passed
     unconfined = mutate(POD, "metadata.annotations", {"seccomp.security.alpha.kubernetes.io/pod": "unconfined"})
     assert analyze(policy, POD_TYPE, unconfined).violations == ["The pod sets the seccomp profile to Unconfined."]
+    invalid = mutate(POD, f"{SC}.seccompProfile.type", "Custom")
+    assert analyze(policy, POD_TYPE, invalid).violations == ["Container app sets an unknown seccomp profile type."]
 
 
 def test_apparmor_and_selinux_allowed_values_pass():
