@@ -214,6 +214,7 @@ CATALOGUE: dict[str, dict[str, Entry | str]] = {
                 "k8s-5.1.5": "Default service accounts are not actively used",
                 "k8s-5.1.6": "Service account tokens are only mounted where necessary",
                 "k8s-5.1.8": "Use of the bind, impersonate and escalate permissions is limited",
+                "k8s-5.1.10": "Access to the proxy sub-resource of nodes is minimized",
                 "k8s-5.2.1": "The cluster has at least one active policy control mechanism in place",
                 "k8s-5.2.2": "Admission of privileged containers is minimized",
                 "k8s-5.2.3": "Admission of containers sharing the host process ID namespace is minimized",

@@ -15,6 +15,16 @@ from typing import Any
 from components import conventions
 from policies.props import as_list, get
 
+
+@dataclass(frozen=True)
+class Operation:
+    """An operation a rule may grant: any of these verbs on any of these resources in any of these groups."""
+
+    groups: frozenset[str]
+    verbs: frozenset[str]
+    resources: frozenset[str]
+
+
 GROUP = "rbac.authorization.k8s.io"
 ROLE = "Role"
 CLUSTER_ROLE = "ClusterRole"
@@ -25,18 +35,13 @@ WILDCARD = "*"
 #: The namespace an object that names none lands in (the API server's default).
 DEFAULT_NAMESPACE = "default"
 
-#: Built-in ClusterRoles that read Secrets (user-facing roles: cluster-admin, admin and edit; ``view`` does not).
+#: Built-in user-facing ClusterRoles that read Secrets and exec into pods: cluster-admin, admin and edit
+#: (``view`` does neither; https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles).
 BUILTIN_SECRET_READERS = frozenset({"cluster-admin", "admin", "edit"})
+BUILTIN_EXEC = frozenset({"cluster-admin", "admin", "edit"})
 SECRET_READ_VERBS = frozenset({"get", "list", "watch"})
-
-
-@dataclass(frozen=True)
-class Operation:
-    """An operation a rule may grant: any of these verbs on any of these resources in any of these groups."""
-
-    groups: frozenset[str]
-    verbs: frozenset[str]
-    resources: frozenset[str]
+#: Checkov CKV2_K8S_2: creating pods/exec runs commands in any pod in scope; nodes/proxy reaches the kubelet API.
+EXEC = Operation(frozenset({""}), frozenset({"create"}), frozenset({"pods/exec", "nodes/proxy"}))
 
 
 def _strings(value: Any) -> list[str]:

@@ -66,9 +66,11 @@ from policies.kubernetes import (
     pod_token_automount_disabled,
     pod_volumetypes_restricted,
     rbac_clusteradmin_binding_forbidden,
+    rbac_defaultserviceaccount_forbidden,
     rbac_role_escalation_forbidden,
     rbac_role_wildcard_forbidden,
     rbac_secrets_access_restricted,
+    rbac_workload_exec_restricted,
     service_loadbalancer_restricted,
     serviceaccount_token_automount_disabled,
     workload_defaultnamespace_forbidden,
@@ -137,6 +139,8 @@ POLICIES = tuple(
         rbac_role_escalation_forbidden,
         rbac_secrets_access_restricted,
         workload_defaultnamespace_forbidden,
+        rbac_workload_exec_restricted,
+        rbac_defaultserviceaccount_forbidden,
     )
 )
 INITIAL_CONFIG = None

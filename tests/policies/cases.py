@@ -628,5 +628,17 @@ CASES.update(
             [(f"metadata.labels.{PSA}", DELETE), (f"metadata.labels.{PSA}", "baseline")],
             "metadata.labels",
         ),
+        "kubernetes-rbac-defaultserviceaccount-forbidden": (
+            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": {"name": "app", "namespace": "tenant-acme"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "app"},
+                "subjects": [{"kind": "ServiceAccount", "name": "app", "namespace": "tenant-acme"}],
+            },
+            [("subjects.0.name", "default")],
+            "subjects",
+        ),
     }
 )

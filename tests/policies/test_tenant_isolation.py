@@ -311,3 +311,39 @@ def test_configmap_findings_never_echo_the_value():
         "literal value of a secret-named variable (password)."
     ]
     assert "s3cr3t" not in out.violations[0]
+
+
+# --- Workload identities that can exec into pods (CKV2_K8S_2) ----------------------------------------------------
+
+EXECUTOR = _res(
+    "ClusterRole",
+    {
+        "metadata": {"name": "debugger"},
+        "rules": [{"apiGroups": [""], "resources": ["pods", "pods/exec"], "verbs": ["get", "create"]}],
+    },
+)
+
+
+def test_workloads_that_can_exec_or_proxy_are_flagged():
+    policy = P["kubernetes-rbac-workload-exec-restricted"]
+    binding = _binding("ClusterRoleBinding", "ci-debug", "ClusterRole", "debugger", [SA])
+    assert analyze_stack(policy, [EXECUTOR, binding]).violations == [
+        "ClusterRoleBinding ci-debug lets service account tenant-acme/workload exec into pods or proxy to nodes in "
+        "the cluster through ClusterRole debugger."
+    ]
+    proxy = mutate(EXECUTOR, "props.rules.0", {"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["*"]})
+    assert analyze_stack(policy, [proxy, binding]).violations
+    edit = _binding("RoleBinding", "ci-edit", "ClusterRole", "edit", [SA], "tenant-acme")
+    assert "namespace tenant-acme through ClusterRole edit" in analyze_stack(policy, [edit]).violations[0]
+
+
+def test_exec_for_people_reading_pods_and_unknown_rules():
+    policy = P["kubernetes-rbac-workload-exec-restricted"]
+    people = _binding("ClusterRoleBinding", "oncall", "ClusterRole", "debugger", [ADMINS])
+    assert analyze_stack(policy, [EXECUTOR, people]).passed, "people are a review decision, as in CKV2_K8S_2"
+    reader = mutate(EXECUTOR, "props.rules.0.verbs", ["get"])
+    binding = _binding("ClusterRoleBinding", "ci-debug", "ClusterRole", "debugger", [SA])
+    assert analyze_stack(policy, [reader, binding]).passed, "the rule (CKV2_K8S_2) counts create, not get"
+    assert analyze_stack(policy, [TENANT_NS]).passed, "not applicable to other kinds"
+    out = analyze_stack(policy, [mutate(EXECUTOR, "props.rules", UNKNOWN), binding])
+    assert out.unknown and not out.violations
