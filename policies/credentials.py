@@ -10,6 +10,7 @@ finding names the kind and the variable only.
 
 from __future__ import annotations
 
+import math
 import re
 
 #: Credential shapes, by what they are (patterns follow the providers' documented formats).
@@ -38,12 +39,36 @@ SECRET_NAME = re.compile(
     r"(?i)(^|[_.-])(pass(word|wd)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|access[_-]?key|"
     r"client[_-]?secret|credentials?|auth)([_.-]|$)"
 )
-#: Values that point at a secret instead of being one.
+#: Of those, the words that also name settings around a secret (AUTH_PROVIDER, TOKEN_AUDIENCE): a literal
+#: under them counts only when it looks random, as gitleaks' generic-api-key rule asks (Shannon entropy >= 3.5
+#: bits per character). A password, secret or key name counts for any literal, weak passwords included.
+WEAK_NAME = re.compile(r"(?i)(^|[_.-])(token|credentials?|auth)([_.-]|$)")
+MIN_ENTROPY = 3.5
+#: Values that point at a secret instead of being one (``$(VAR)`` is Kubernetes' reference to another variable).
 REFERENCE = re.compile(
-    r"^(\$\{.*\}|\{\{.*\}\}|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/]+/secrets/|"
+    r"^(\$\{.*\}|\$\(.*\)|\{\{.*\}\}|arn:aws[a-z-]*:(secretsmanager|ssm|kms):|projects/[^/]+/secrets/|"
     r"https://[a-z0-9-]+\.vault\.azure\.net/secrets/|vault:|ref\+|sm://|/run/secrets/|/var/run/secrets/|file:)"
 )
+#: Values that say where or what something is rather than being a secret: a URL without a password in it (one
+#: with a password is a shape above), a URN, a file path, or a whole document (several lines).
+DESCRIPTIVE = re.compile(r"^([a-z][a-z0-9+.-]*://[^@\s]*|urn:\S+|/\S*)$|\n", re.IGNORECASE)
 MIN_SECRET_LENGTH = 8
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy of ``value`` in bits per character."""
+    counts = [value.count(c) for c in set(value)]
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts) if value else 0.0
+
+
+def _named_secret(value: str, name: str) -> bool:
+    """Whether ``name`` says it holds a secret and ``value`` is one written out (not a reference or a description)."""
+    strong = SECRET_NAME.search(WEAK_NAME.sub("_", name))
+    if not strong and not SECRET_NAME.search(name):
+        return False
+    if len(value) < MIN_SECRET_LENGTH or REFERENCE.match(value) or DESCRIPTIVE.search(value):
+        return False
+    return bool(strong) or entropy(value) >= MIN_ENTROPY
 
 
 def credential_kinds(value: str, name: str | None = None) -> list[str]:
@@ -51,7 +76,6 @@ def credential_kinds(value: str, name: str | None = None) -> list[str]:
     if not isinstance(value, str) or not value:
         return []
     kinds = [kind for kind, pattern in SHAPES.items() if pattern.search(value)]
-    literal = len(value) >= MIN_SECRET_LENGTH and not REFERENCE.match(value)
-    if not kinds and name and SECRET_NAME.search(name) and literal:
+    if not kinds and name and _named_secret(value, name):
         kinds.append(f"literal value of a secret-named variable ({name})")
     return kinds

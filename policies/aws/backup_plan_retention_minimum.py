@@ -31,7 +31,7 @@ POLICY = resource_policy(
     types=["aws:backup/plan:Plan"],
     check=check,
     severity="medium",
-    frameworks=["soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.310(d)(2)(iv)"],
+    frameworks=["soc2:A1.2", "hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.308(a)(7)(ii)(B)"],
     remediation="Raise rules[].lifecycle.deleteAfter to the floor (35 days; six years for HIPAA).",
     config=CONFIG,
 )

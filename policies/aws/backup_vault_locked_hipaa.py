@@ -25,7 +25,7 @@ POLICY = stack_policy(
     check=check,
     reads=[VAULT, LOCK],
     severity="high",
-    frameworks=["hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.310(d)(2)(iv)", "soc2:A1.2"],
+    frameworks=["hipaa:164.308(a)(7)(ii)(A)", "hipaa:164.308(a)(7)(ii)(B)", "soc2:A1.2"],
     remediation="Add an aws.backup.VaultLockConfiguration with minRetentionDays matching the backup plan.",
     enforcement="mandatory",
 )

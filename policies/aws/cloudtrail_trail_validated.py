@@ -14,7 +14,7 @@ POLICY = resource_policy(
     types=["aws:cloudtrail/trail:Trail"],
     check=check,
     severity="high",
-    frameworks=["soc2:CC7.2", "hipaa:164.312(b)", "cis:aws-3.1", "cis:aws-3.2"],
+    frameworks=["soc2:CC7.2", "hipaa:164.312(b)", "hipaa:164.312(c)(1)", "cis:aws-3.1", "cis:aws-3.2"],
     remediation="Set isMultiRegionTrail: true and enableLogFileValidation: true.",
     enforcement="mandatory",
 )

@@ -44,7 +44,7 @@ POLICY = resource_policy(
     ],
     check=check,
     severity="critical",
-    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:aws-5.2"],
+    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:aws-5.2", "cis:aws-5.3"],
     remediation="Restrict the source to known CIDRs or reach instances through SSM Session Manager or a bastion.",
     enforcement="mandatory",
 )

@@ -18,7 +18,7 @@ POLICY = resource_policy(
     types=["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"],
     check=check,
     severity="high",
-    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:aws-2.1.1"],
+    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32"],
     remediation=(
         "Set rules[].applyServerSideEncryptionByDefault.sseAlgorithm to aws:kms with kmsMasterKeyId of a "
         "customer-managed key."

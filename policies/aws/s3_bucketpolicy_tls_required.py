@@ -23,7 +23,14 @@ POLICY = resource_policy(
     types=["aws:s3/bucketPolicy:BucketPolicy"],
     check=check,
     severity="medium",
-    frameworks=["soc2:CC6.7", "hipaa:164.312(e)(1)", "gdpr:Art.32", "cis:aws-2.1.2"],
+    frameworks=[
+        "soc2:CC6.7",
+        "hipaa:164.312(e)(1)",
+        "hipaa:164.312(e)(2)(ii)",
+        "gdpr:Art.32",
+        "cis:aws-2.1.1",
+        "nist:SC-8",
+    ],
     remediation=(
         'Add a statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Condition": {"Bool": '
         '{"aws:SecureTransport": "false"}}}.'

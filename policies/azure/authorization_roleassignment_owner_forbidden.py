@@ -20,7 +20,7 @@ POLICY = resource_policy(
     types=["azure-native:authorization:RoleAssignment"],
     check=check,
     severity="high",
-    frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)", "cis:azure-1.23"],
+    frameworks=["soc2:CC6.3", "hipaa:164.308(a)(4)(ii)(B)"],
     remediation=(
         "Assign a data-plane role scoped to the resource the workload uses (e.g. Storage Blob Data Contributor)."
     ),

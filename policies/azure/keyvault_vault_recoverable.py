@@ -17,7 +17,7 @@ POLICY = resource_policy(
     types=["azure-native:keyvault:Vault"],
     check=check,
     severity="high",
-    frameworks=["soc2:A1.2", "hipaa:164.312(a)(2)(iv)", "cis:azure-8.5"],
+    frameworks=["soc2:A1.2", "hipaa:164.312(a)(2)(iv)", "cis:azure-8.5", "cis:azure-8.6"],
     remediation="Set properties.enablePurgeProtection: true, enableSoftDelete: true and enableRbacAuthorization: true.",
     enforcement="mandatory",
 )

@@ -31,7 +31,7 @@ POLICY = resource_policy(
     types=["azure-native:network:NetworkSecurityGroup", "azure-native:network:SecurityRule"],
     check=check,
     severity="critical",
-    frameworks=["soc2:CC6.6", "cis:azure-6.1", "cis:azure-6.2"],
+    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:azure-6.1", "cis:azure-6.2"],
     remediation="Restrict sourceAddressPrefix to known ranges or use Azure Bastion.",
     enforcement="mandatory",
 )

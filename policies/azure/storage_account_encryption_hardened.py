@@ -17,7 +17,7 @@ POLICY = resource_policy(
     types=["azure-native:storage:StorageAccount"],
     check=check,
     severity="medium",
-    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:azure-3.2"],
+    frameworks=["soc2:CC6.1", "hipaa:164.312(a)(2)(iv)", "gdpr:Art.32", "cis:azure-3.2", "cis:azure-3.12"],
     remediation=(
         "Set encryption.requireInfrastructureEncryption: true, keySource: Microsoft.Keyvault with "
         "keyVaultProperties, and allowSharedKeyAccess: false."

@@ -22,6 +22,10 @@ from policies.gcp import (
     sql_instance_cmek_required,
     storage_bucket_cmek_required,
 )
+from policies.kubernetes import (
+    namespace_podsecurity_restricted,
+    rbac_clusterrolebinding_tenant_forbidden,
+)
 from policies.stack import (
     gdpr_data_resident,
     resource_tags_required,
@@ -47,6 +51,8 @@ POLICIES = tuple(
         resource_tags_required,
         stateful_resource_protected,
         tenant_namespace_isolated,
+        namespace_podsecurity_restricted,
+        rbac_clusterrolebinding_tenant_forbidden,
     )
 )
 INITIAL_CONFIG = None

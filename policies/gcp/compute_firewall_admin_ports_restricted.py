@@ -24,7 +24,7 @@ POLICY = resource_policy(
     types=["gcp:compute/firewall:Firewall"],
     check=check,
     severity="critical",
-    frameworks=["soc2:CC6.6", "cis:gcp-3.6", "cis:gcp-3.7"],
+    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:gcp-3.6", "cis:gcp-3.7"],
     remediation="Restrict sourceRanges to known networks or use Identity-Aware Proxy for administration.",
     enforcement="mandatory",
 )

@@ -21,7 +21,7 @@ POLICY = resource_policy(
     types=["gcp:sql/databaseInstance:DatabaseInstance"],
     check=check,
     severity="critical",
-    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:gcp-6.5"],
+    frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:gcp-6.5", "cis:gcp-6.6"],
     remediation="Set ipv4Enabled: false with privateNetwork, and remove 0.0.0.0/0 from authorizedNetworks.",
     enforcement="mandatory",
 )

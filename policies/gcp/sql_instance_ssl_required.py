@@ -16,7 +16,7 @@ POLICY = resource_policy(
     types=["gcp:sql/databaseInstance:DatabaseInstance"],
     check=check,
     severity="high",
-    frameworks=["soc2:CC6.7", "hipaa:164.312(e)(1)", "cis:gcp-6.2.1"],
+    frameworks=["soc2:CC6.7", "hipaa:164.312(e)(1)", "cis:gcp-6.4"],
     remediation="Set settings.ipConfiguration.sslMode to ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED.",
     enforcement="mandatory",
 )

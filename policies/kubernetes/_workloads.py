@@ -4,7 +4,9 @@ Policies match workloads by kind (policies/props.py ``POD_TEMPLATE_PATHS``), so 
 ``batch/v1beta1`` or a Deployment of ``extensions/v1beta1`` is checked like its ``v1`` form. The
 API versions come from the installed pulumi_kubernetes SDK itself - the resource-module table in
 its package ``__init__`` that the SDK registers with the Pulumi runtime - read as text, so reading
-it imports nothing. Custom resources with pod templates that no SDK ships are listed by hand.
+it imports nothing. Custom resources with pod templates that no SDK ships are listed by hand, in
+the API versions their operators serve (``policies/props.py`` ``CUSTOM_POD_TEMPLATES`` says where
+each keeps its templates).
 """
 
 from __future__ import annotations
@@ -15,10 +17,24 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from policies.props import POD_TEMPLATE_PATHS
+from policies.props import CUSTOM_POD_TEMPLATES, POD_TEMPLATE_PATHS, WORKFLOW_SPECS
 
-#: Custom resources with a pod template where a Deployment keeps it (Argo Rollouts).
-CUSTOM_WORKLOAD_TYPES = ("kubernetes:argoproj.io/v1alpha1:Rollout",)
+#: Custom resources with pod templates: Argo Rollouts (where a Deployment keeps it), KubeRay
+#: (``ray.io/v1``, and ``v1alpha1`` before KubeRay 1.0), the Kubeflow training operator
+#: (``kubeflow.org/v1``; the MPI operator's ``v2beta1`` MPIJob keeps the same ``mpiReplicaSpecs``)
+#: Kubeflow notebooks (``v1``, ``v1beta1``, ``v1alpha1``) and Argo Workflows (each template's pod).
+CUSTOM_WORKLOAD_TYPES = (
+    "kubernetes:argoproj.io/v1alpha1:Rollout",
+    *(f"kubernetes:argoproj.io/v1alpha1:{kind}" for kind in WORKFLOW_SPECS),
+    *(f"kubernetes:ray.io/{v}:{kind}" for v in ("v1", "v1alpha1") for kind in ("RayCluster", "RayJob", "RayService")),
+    *(
+        f"kubernetes:kubeflow.org/v1:{kind}"
+        for kind in ("PyTorchJob", "TFJob", "MPIJob", "XGBoostJob", "PaddleJob", "JAXJob", "Notebook")
+    ),
+    "kubernetes:kubeflow.org/v2beta1:MPIJob",
+    "kubernetes:kubeflow.org/v1beta1:Notebook",
+    "kubernetes:kubeflow.org/v1alpha1:Notebook",
+)
 _TABLE = re.compile(r'resource_modules="""(.*?)"""', re.DOTALL)
 
 
@@ -40,10 +56,26 @@ def sdk_resource_types() -> frozenset[str]:
 
 
 def workload_types() -> tuple[str, ...]:
-    """Type tokens of every kind in POD_TEMPLATE_PATHS, in every API version the SDK knows, plus custom ones."""
+    """Type tokens of every kind in POD_TEMPLATE_PATHS, in every API version the SDK knows, plus custom ones.
+
+    Every custom token's kind must say where its templates are, or the policies would check nothing in it.
+    """
+    unmapped = [
+        t
+        for t in CUSTOM_WORKLOAD_TYPES
+        if t.rsplit(":", 1)[1] not in {*POD_TEMPLATE_PATHS, *CUSTOM_POD_TEMPLATES, *WORKFLOW_SPECS}
+    ]
+    if unmapped:
+        raise RuntimeError(f"custom workload types without template paths: {unmapped}")
     kinds = set(POD_TEMPLATE_PATHS)
     found = {token for token in sdk_resource_types() if token.rsplit(":", 1)[1] in kinds}
     return tuple(sorted(found | set(CUSTOM_WORKLOAD_TYPES)))
+
+
+def sdk_types(*kinds: str) -> tuple[str, ...]:
+    """Type tokens of ``kinds`` in every API version the installed SDK knows (``Patch`` and ``List`` forms excluded)."""
+    wanted = set(kinds)
+    return tuple(sorted(token for token in sdk_resource_types() if token.rsplit(":", 1)[1] in wanted))
 
 
 TYPES = workload_types()

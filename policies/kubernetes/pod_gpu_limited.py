@@ -1,6 +1,6 @@
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
-from policies.props import get, pod_containers, pod_template, tier_of
+from policies.props import get, pod_templates, tier_of
 
 CONFIG = {
     "maxGpusPerPod": {
@@ -22,14 +22,16 @@ def _gpus(container) -> float:
 
 
 def check(props, config):
-    meta, spec = pod_template(props)
-    tier = tier_of(props) or (tier_of({"metadata": meta}) if meta else None)
-    if spec is None or tier is None:
-        return
-    gpus = sum(_gpus(c.spec) for c in pod_containers(props))
-    limit = config["maxGpusPerPod"].get(tier)
-    if limit is not None and gpus > limit:
-        yield f"The pod asks for {gpus:g} GPU(s); the {tier} tier allows {limit}."
+    for template in pod_templates(props):
+        meta = template.metadata
+        tier = tier_of(props) or (tier_of({"metadata": meta}) if meta else None)
+        if template.spec is None or tier is None:
+            continue
+        gpus = sum(_gpus(c.spec) for c in template.containers())
+        limit = config["maxGpusPerPod"].get(tier)
+        if limit is not None and gpus > limit:
+            subject = f"Each pod of {template.path}" if template.named else "The pod"
+            yield f"{subject} asks for {gpus:g} GPU(s); the {tier} tier allows {limit:g}."
 
 
 POLICY = resource_policy(

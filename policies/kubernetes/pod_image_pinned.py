@@ -1,3 +1,6 @@
+"""Checkov CKV_K8S_14 "Image Tag should be fixed - not latest or blank" (a digest, CKV_K8S_43, also pins):
+a mutable tag lets the same manifest run different code."""
+
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
 from policies.props import pod_containers

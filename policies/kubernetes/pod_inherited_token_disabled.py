@@ -8,7 +8,7 @@ unless the pod itself opts out (CIS Kubernetes 5.1.5 and 5.1.6).
 
 from policies.kubernetes._workloads import TYPES
 from policies.meta import stack_policy
-from policies.props import get, pod_template
+from policies.props import get, pod_templates
 
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 SERVICE_ACCOUNT_PATCH = "kubernetes:core/v1:ServiceAccountPatch"
@@ -42,20 +42,22 @@ def check(resources, config):
     for r in resources:
         if r.resource_type not in TYPES:
             continue
-        _meta, spec = pod_template(r.props)
-        if spec is None or spec.get("automountServiceAccountToken") is not None:
-            continue  # false: opted out; true: kubernetes-pod-token-automount-disabled reports it
         namespace = _namespace(r.props)
-        account = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
-        if (namespace, account) in managed:
-            continue
-        which = "the namespace's default service account" if account == "default" else f"service account {account}"
-        yield (
-            f"{r.props.get('kind') or 'Workload'} {get(r.props, 'metadata.name') or r.name} runs its pods as {which} "
-            f"in {namespace}, which this stack does not define, and does not set automountServiceAccountToken: false, "
-            "so Kubernetes mounts that account's API token.",
-            r,
-        )
+        for template in pod_templates(r.props):
+            spec = template.spec
+            if spec is None or spec.get("automountServiceAccountToken") is not None:
+                continue  # false: opted out; true: kubernetes-pod-token-automount-disabled reports it
+            account = str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
+            if (namespace, account) in managed:
+                continue
+            which = "the namespace's default service account" if account == "default" else f"service account {account}"
+            pods = f"the pods of {template.path}" if template.named else "its pods"
+            yield (
+                f"{r.props.get('kind') or 'Workload'} {get(r.props, 'metadata.name') or r.name} runs {pods} as "
+                f"{which} in {namespace}, which this stack does not define, and does not set "
+                "automountServiceAccountToken: false, so Kubernetes mounts that account's API token.",
+                r,
+            )
 
 
 POLICY = stack_policy(

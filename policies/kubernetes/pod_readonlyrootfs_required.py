@@ -1,3 +1,7 @@
+"""A read-only root filesystem on every container (Checkov CKV_K8S_22), one of the security-context settings
+CIS Kubernetes 5.7.3 "Apply Security Context to Your Pods and Containers" asks for; not part of the Pod
+Security Standards, so advisory."""
+
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
 from policies.props import get, pod_containers
@@ -15,7 +19,7 @@ POLICY = resource_policy(
     types=TYPES,
     check=check,
     severity="medium",
-    frameworks=["soc2:CC6.8"],
+    frameworks=["soc2:CC6.1", "cis:k8s-5.7.3"],
     remediation="Set securityContext.readOnlyRootFilesystem: true and mount emptyDir volumes where the app writes.",
     enforcement="advisory",
 )

@@ -1,3 +1,7 @@
+"""Checkov CKV_K8S_11 and CKV_K8S_13: CPU and memory limits on every container and init container, so one
+pod cannot take a node's capacity (SOC2 A1.1). Ephemeral containers are skipped: the API refuses resources
+on them."""
+
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
 from policies.props import get, pod_containers
@@ -19,7 +23,7 @@ POLICY = resource_policy(
     types=TYPES,
     check=check,
     severity="medium",
-    frameworks=["soc2:A1.2"],
+    frameworks=["soc2:A1.1"],
     remediation="Set resources.limits.cpu and resources.limits.memory on every container and init container.",
     enforcement="advisory",
 )

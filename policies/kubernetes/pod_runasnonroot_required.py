@@ -1,9 +1,12 @@
-"""Pod Security Standards, restricted profile: "Running as Non-root" (runAsNonRoot: true at pod or
-container level) and "Running as Non-root user" (runAsUser is never 0); CIS Kubernetes 5.2.7."""
+"""Pod Security Standards, restricted: "Running as Non-root" (runAsNonRoot: true at pod level or on every
+container, never false) and "Running as Non-root user" (runAsUser is never 0, at pod or container level);
+CIS Kubernetes 5.2.7, Checkov CKV_K8S_23. Pods in their own user namespace (``hostUsers: false``) are
+exempt, as the admission controller exempts them since Kubernetes 1.34: root in the pod is not root on the
+node."""
 
 from policies.kubernetes._workloads import TYPES
 from policies.meta import resource_policy
-from policies.props import get, pod_containers, pod_template
+from policies.props import get, pod_templates
 
 
 def verdict(non_root, user) -> str | None:
@@ -23,18 +26,32 @@ def verdict(non_root, user) -> str | None:
     )
 
 
-def check(props, config):
-    _meta, spec = pod_template(props)
-    if spec is None:
-        return
-    pod_non_root = get(spec, "securityContext.runAsNonRoot")
-    pod_user = get(spec, "securityContext.runAsUser")
-    for c in pod_containers(props):
-        own = get(c.spec, "securityContext.runAsNonRoot")
-        user = get(c.spec, "securityContext.runAsUser", pod_user)
-        problem = verdict(own if own is not None else pod_non_root, user)
+def _check_template(template):
+    pod_non_root = get(template.spec, "securityContext.runAsNonRoot")
+    pod_user = get(template.spec, "securityContext.runAsUser")
+    inherits_non_root = inherits_user = False
+    for c in template.containers():
+        own_non_root = get(c.spec, "securityContext.runAsNonRoot")
+        own_user = get(c.spec, "securityContext.runAsUser")
+        inherits_non_root |= own_non_root is None
+        inherits_user |= own_user is None
+        problem = verdict(
+            own_non_root if own_non_root is not None else pod_non_root, own_user if own_user is not None else pod_user
+        )
         if problem:
             yield f"{c.label} {problem}."
+    # A pod-level value every container overrides is still refused by the admission controller.
+    if pod_non_root is False and not inherits_non_root:
+        yield f"{template.subject} sets runAsNonRoot: false."
+    if pod_user == 0 and not inherits_user:
+        yield f"{template.subject} sets runAsUser: 0."
+
+
+def check(props, config):
+    for template in pod_templates(props):
+        if template.spec is None or template.user_namespace:
+            continue
+        yield from _check_template(template)
 
 
 POLICY = resource_policy(
@@ -43,7 +60,13 @@ POLICY = resource_policy(
     types=TYPES,
     check=check,
     severity="high",
-    frameworks=["soc2:CC6.8", "cis:k8s-5.2.7"],
+    frameworks=[
+        "soc2:CC6.1",
+        "cis:k8s-5.2.7",
+        "pss:restricted-non-root",
+        "pss:restricted-non-root-user",
+        "nist:AC-6",
+    ],
     remediation="Set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser.",
     enforcement="mandatory",
 )

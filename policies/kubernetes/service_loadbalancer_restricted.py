@@ -1,3 +1,6 @@
+"""A LoadBalancer Service restricts ``spec.loadBalancerSourceRanges`` to known CIDRs (unset or 0.0.0.0/0 and
+::/0 publish it to the internet)."""
+
 from policies.meta import resource_policy
 from policies.props import as_list, get, is_world
 

@@ -1,3 +1,6 @@
+"""CIS Kubernetes 5.1.6: ServiceAccounts set ``automountServiceAccountToken: false`` (unset mounts the token
+into every pod that runs as the account)."""
+
 from policies.meta import resource_policy
 
 

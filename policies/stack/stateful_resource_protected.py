@@ -24,7 +24,7 @@ POLICY = stack_policy(
     check=check,
     reads=sorted(STATEFUL),
     severity="high",
-    frameworks=["soc2:A1.2", "soc2:C1.2", "hipaa:164.308(a)(7)(ii)(A)", "gdpr:Art.32"],
+    frameworks=["soc2:A1.2", "soc2:C1.1", "hipaa:164.308(a)(7)(i)", "gdpr:Art.32"],
     remediation=(
         "Set protect (and retainOnDelete) on the resource; Plinth's Tenant does this unless dataDeletion: delete."
     ),

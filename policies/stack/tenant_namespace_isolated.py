@@ -93,7 +93,16 @@ POLICY = stack_policy(
     check=check,
     reads=[NAMESPACE, NETWORK_POLICY, QUOTA],
     severity="critical",
-    frameworks=["soc2:CC6.1", "soc2:CC6.6", "hipaa:164.312(a)(1)", "gdpr:Art.25", "cis:k8s-5.3.2", "cis:k8s-5.7.4"],
+    frameworks=[
+        "soc2:CC6.1",
+        "soc2:CC6.6",
+        "hipaa:164.312(a)(1)",
+        "gdpr:Art.25",
+        "cis:k8s-5.3.2",
+        "cis:k8s-5.7.1",
+        "nist:SC-7",
+        "iso27001:A.8.22",
+    ],
     remediation=(
         "Create the namespace through Plinth's Tenant component, or add a NetworkPolicy {podSelector: {}, "
         "policyTypes: [Ingress, Egress]} and a ResourceQuota."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.policies.harness import DELETE
+from tests.policies.harness import DELETE, mutate
 
 TAGS = {"managed-by": "plinth", "environment": "dev"}
 SECURE_CONTAINER = {
@@ -16,6 +16,7 @@ SECURE_CONTAINER = {
         "allowPrivilegeEscalation": False,
         "readOnlyRootFilesystem": True,
         "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
     },
     "resources": {"limits": {"cpu": "500m", "memory": "256Mi"}},
 }
@@ -443,3 +444,201 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         "spec.jobTemplate.spec.template.spec",
     ),
 }
+
+# --- Pod Security Standards, credentials, Ingress and RBAC (issue 13) -------------------------------------------
+S = "spec.template.spec"
+PSA = "pod-security\\.kubernetes\\.io/enforce"
+CASES.update(
+    {
+        "kubernetes-pod-hostports-forbidden": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.ports", [{"name": "http", "containerPort": 8080.0}]),
+            [(f"{C}.ports", [{"containerPort": 8080.0, "hostPort": 8080.0}])],
+            f"{C}.ports",
+        ),
+        "kubernetes-pod-seccomp-required": (
+            "kubernetes:apps/v1:Deployment",
+            DEPLOYMENT,
+            [
+                (f"{C}.securityContext.seccompProfile", DELETE),
+                (f"{C}.securityContext.seccompProfile.type", "Unconfined"),
+                (f"{S}.securityContext", {"seccompProfile": {"type": "Unconfined"}}),
+            ],
+            f"{C}.securityContext.seccompProfile.type",
+        ),
+        "kubernetes-pod-apparmor-restricted": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.securityContext.appArmorProfile", {"type": "RuntimeDefault"}),
+            [
+                (f"{C}.securityContext.appArmorProfile", {"type": "Unconfined"}),
+                (f"{S}.securityContext", {"appArmorProfile": {"type": "Unconfined"}}),
+                (
+                    "spec.template.metadata.annotations",
+                    {"container.apparmor.security.beta.kubernetes.io/app": "unconfined"},
+                ),
+            ],
+            f"{C}.securityContext.appArmorProfile",
+        ),
+        "kubernetes-pod-selinux-restricted": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.securityContext.seLinuxOptions", {"type": "container_t", "level": "s0:c1,c2"}),
+            [
+                (f"{C}.securityContext.seLinuxOptions", {"type": "spc_t"}),
+                (f"{C}.securityContext.seLinuxOptions", {"user": "system_u"}),
+                (f"{S}.securityContext", {"seLinuxOptions": {"role": "sysadm_r"}}),
+            ],
+            f"{C}.securityContext.seLinuxOptions",
+        ),
+        "kubernetes-pod-procmount-restricted": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.securityContext.procMount", "Default"),
+            [(f"{C}.securityContext.procMount", "Unmasked")],
+            f"{C}.securityContext.procMount",
+        ),
+        "kubernetes-pod-sysctls-restricted": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(
+                DEPLOYMENT, f"{S}.securityContext", {"sysctls": [{"name": "net.ipv4.tcp_syncookies", "value": "1"}]}
+            ),
+            [(f"{S}.securityContext", {"sysctls": [{"name": "kernel.msgmax", "value": "65536"}]})],
+            f"{S}.securityContext",
+        ),
+        "kubernetes-pod-volumetypes-restricted": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(
+                DEPLOYMENT,
+                f"{S}.volumes",
+                [{"name": "tmp", "emptyDir": {}}, {"name": "data", "persistentVolumeClaim": {"claimName": "data"}}],
+            ),
+            [(f"{S}.volumes", [{"name": "data", "nfs": {"server": "nfs.example.com", "path": "/exports"}}])],
+            f"{S}.volumes",
+        ),
+        "kubernetes-pod-probehost-forbidden": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.livenessProbe", {"httpGet": {"path": "/healthz", "port": 8080.0}}),
+            [
+                (f"{C}.livenessProbe", {"httpGet": {"host": "169.254.169.254", "path": "/", "port": 80.0}}),
+                (f"{C}.lifecycle", {"preStop": {"tcpSocket": {"host": "10.0.0.1", "port": 22.0}}}),
+            ],
+            f"{C}.livenessProbe",
+        ),
+        "kubernetes-pod-envcredentials-forbidden": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(
+                DEPLOYMENT,
+                f"{C}.env",
+                [
+                    {"name": "LOG_LEVEL", "value": "info"},
+                    {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}},
+                ],
+            ),
+            [
+                (f"{C}.env", [{"name": "AWS_ACCESS_KEY_ID", "value": "AKIAIOSFODNN7EXAMPLE"}]),
+                (f"{C}.env", [{"name": "DB_PASSWORD", "value": "hunter2hunter2"}]),
+            ],
+            f"{C}.env",
+        ),
+        "kubernetes-pod-secretenvvars-avoided": (
+            "kubernetes:apps/v1:Deployment",
+            mutate(DEPLOYMENT, f"{C}.env", [{"name": "LOG_LEVEL", "value": "info"}]),
+            [
+                (
+                    f"{C}.env",
+                    [{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
+                ),
+                (f"{C}.envFrom", [{"secretRef": {"name": "db"}}]),
+            ],
+            f"{C}.env",
+        ),
+        "kubernetes-configmap-credentials-forbidden": (
+            "kubernetes:core/v1:ConfigMap",
+            {
+                "apiVersion": "v1",
+                "kind": "ConfigMap",
+                "metadata": {"name": "app", "namespace": "tenant-acme"},
+                "data": {"LOG_LEVEL": "info", "API_URL": "https://api.example.com/v1", "PASSWORD_FILE": "/etc/app/pw"},
+            },
+            [
+                ("data.DB_PASSWORD", "hunter2hunter2"),
+                ("data.app\\.properties", "db.user=app\ndb.password=s3cr3t-passw0rd\n"),
+                ("data.settings\\.json", json.dumps({"stripe": {"apiKey": "rk_live_" + "a" * 24}})),
+            ],
+            "data",
+        ),
+        "kubernetes-ingress-tls-required": (
+            "kubernetes:networking.k8s.io/v1:Ingress",
+            {
+                "apiVersion": "networking.k8s.io/v1",
+                "kind": "Ingress",
+                "metadata": {"name": "app", "namespace": "tenant-acme"},
+                "spec": {
+                    "tls": [{"hosts": ["app.example.com", "*.api.example.com"], "secretName": "app-tls"}],
+                    "rules": [{"host": "app.example.com"}, {"host": "v1.api.example.com"}],
+                },
+            },
+            [("spec.tls", DELETE), ("spec.rules.0.host", "admin.example.com")],
+            "spec.tls",
+        ),
+        "kubernetes-rbac-role-wildcard-forbidden": (
+            "kubernetes:rbac.authorization.k8s.io/v1:Role",
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": {"name": "reader", "namespace": "tenant-acme"},
+                "rules": [
+                    {"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list"]},
+                    {"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get"]},
+                ],
+            },
+            [("rules.1.verbs", ["*"]), ("rules.1.resources", ["*"]), ("rules.0.apiGroups", ["*"])],
+            "rules",
+        ),
+        "kubernetes-rbac-role-escalation-forbidden": (
+            "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole",
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "ClusterRole",
+                "metadata": {"name": "rbac-auditor"},
+                "rules": [
+                    {
+                        "apiGroups": ["rbac.authorization.k8s.io"],
+                        "resources": ["roles", "clusterroles", "rolebindings"],
+                        "verbs": ["get", "list", "watch"],
+                    }
+                ],
+            },
+            [
+                ("rules.0.verbs", ["escalate"]),
+                ("rules.0.verbs", ["bind"]),
+                ("rules.0", {"apiGroups": [""], "resources": ["users", "groups"], "verbs": ["impersonate"]}),
+                ("rules.0", {"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}),
+            ],
+            "rules",
+        ),
+        "kubernetes-namespace-podsecurity-restricted": (
+            "kubernetes:core/v1:Namespace",
+            {
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {
+                    "name": "tenant-acme",
+                    "labels": {"plinth.dev/tenant": "acme", "pod-security.kubernetes.io/enforce": "restricted"},
+                },
+            },
+            [(f"metadata.labels.{PSA}", DELETE), (f"metadata.labels.{PSA}", "baseline")],
+            "metadata.labels",
+        ),
+        "kubernetes-rbac-defaultserviceaccount-forbidden": (
+            "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+            {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": {"name": "app", "namespace": "tenant-acme"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "app"},
+                "subjects": [{"kind": "ServiceAccount", "name": "app", "namespace": "tenant-acme"}],
+            },
+            [("subjects.0.name", "default")],
+            "subjects",
+        ),
+    }
+)

@@ -16,6 +16,9 @@ FOUND = [
     ("postgres://app:s3cretpw@db.example.com:5432/app", None, "password in a URL"),
     ("hunter2hunter2", "DB_PASSWORD", "literal value of a secret-named variable (DB_PASSWORD)"),
     ("abcdefgh12345678", "stripe.apiKey", "literal value of a secret-named variable (stripe.apiKey)"),
+    ("tok_8f3a9c2b71d04e6a", "API_TOKEN", "literal value of a secret-named variable (API_TOKEN)"),
+    ("Zx8#kq2!Lm4$Pw9@", "AUTH", "literal value of a secret-named variable (AUTH)"),
+    ("changeme", "ADMIN_PASSWORD", "literal value of a secret-named variable (ADMIN_PASSWORD)"),
 ]
 
 
@@ -36,6 +39,12 @@ def test_credentials_are_found(value, name, kind):
         ("https://api.example.com/v1", "API_URL"),
         ("postgres://db.example.com:5432/app", "DATABASE_URL"),
         ("true", "AUTH_ENABLED_FLAG_X"),
+        ("keycloak", "AUTH_PROVIDER"),
+        ("my-service-api", "TOKEN_AUDIENCE"),
+        ("https://sts.googleapis.com/v1/token", "token_url"),
+        ("urn:ietf:params:oauth:token-type:jwt", "subject_token_type"),
+        ("$(DB_PASSWORD)", "DATABASE_PASSWORD"),
+        ("/etc/app/credentials.json", "GOOGLE_APPLICATION_CREDENTIALS"),
     ],
 )
 def test_references_and_ordinary_values_are_not_credentials(value, name):

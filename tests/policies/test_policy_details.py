@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from policies.kubernetes._workloads import CUSTOM_WORKLOAD_TYPES
 from policies.meta import all_policies
 from policies.stack import stateful_resource_protected
 from tests.policies.harness import analyze, analyze_stack
 
 P = {p.name: p for p in all_policies()}
-#: Custom resources Plinth's policies understand that no provider SDK ships.
-CRD_TYPES = {"kubernetes:argoproj.io/v1alpha1:Rollout"}
+#: Custom resources Plinth's policies understand that no provider SDK ships (Argo Rollouts, KubeRay, Kubeflow).
+CRD_TYPES = set(CUSTOM_WORKLOAD_TYPES)
 
 
 def _sdk_dir(token: str) -> Path:
