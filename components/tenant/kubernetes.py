@@ -254,11 +254,20 @@ VIEWER_RULES = [
         ],
         "verbs": ["get", "list", "watch"],
     },
+    # Named resources, never "*" (CIS Kubernetes 5.1.3): a wildcard would also grant what a group adds later.
     {
-        "apiGroups": ["apps", "batch", "autoscaling", "networking.k8s.io", "policy"],
-        "resources": ["*"],
+        "apiGroups": ["apps"],
+        "resources": ["deployments", "statefulsets", "daemonsets", "replicasets"],
         "verbs": ["get", "list", "watch"],
     },
+    {"apiGroups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": ["get", "list", "watch"]},
+    {"apiGroups": ["autoscaling"], "resources": ["horizontalpodautoscalers"], "verbs": ["get", "list", "watch"]},
+    {
+        "apiGroups": ["networking.k8s.io"],
+        "resources": ["ingresses", "networkpolicies"],
+        "verbs": ["get", "list", "watch"],
+    },
+    {"apiGroups": ["policy"], "resources": ["poddisruptionbudgets"], "verbs": ["get", "list", "watch"]},
 ]
 
 

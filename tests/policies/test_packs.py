@@ -30,18 +30,6 @@ def test_dev_stack_passes_every_mandatory_policy(dev_report):
     assert sum(p["policies"] for p in dev_report.packs) == len(list(all_policies()))
 
 
-#: The one finding Plinth's own dev stack still has: the Tenant component's tenant-viewer Role reads every
-#: resource of its API groups (``resources: ["*"]``, CIS Kubernetes 5.1.3); components/tenant/kubernetes.py
-#: VIEWER_RULES must list the resources instead.
-KNOWN_DEV_FINDINGS = {("kubernetes-rbac-role-wildcard-forbidden", "acme-role-tenant-viewer")}
-
-
-def test_dev_stack_has_no_finding_beyond_the_known_one(dev_report):
-    found = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in dev_report.of("violation")}
-    assert found <= KNOWN_DEV_FINDINGS, f"Plinth's own resources fail: {sorted(found - KNOWN_DEV_FINDINGS)}"
-
-
-@pytest.mark.xfail(strict=True, reason="tenant-viewer Role uses resources: ['*'] until components/tenant lists them")
 def test_dev_stack_has_no_finding_at_all(dev_report):
     assert [f"{f.policy}: {f.message}" for f in dev_report.of("violation")] == []
 
