@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import keyword
 import re
 
 import pytest
@@ -119,7 +120,10 @@ def _snake(name: str) -> str:
 def _resource_class(token: str):
     package, module, class_name = token.split(":")
     root = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure-native": "pulumi_azure_native"}[package]
-    return importlib.import_module(f"{root}.{module.split('/')[0]}"), class_name
+    directory = module.split("/")[0]
+    if keyword.iskeyword(directory):  # aws:lambda/... lives in pulumi_aws.lambda_
+        directory += "_"
+    return importlib.import_module(f"{root}.{directory}"), class_name
 
 
 @pytest.mark.parametrize(("token", "path"), sorted(conventions.TAGGABLE_TYPES.items()))
@@ -176,7 +180,9 @@ def test_remediation_adds_the_environment_from_the_stacks_config(monkeypatch):
     policy = P["stack-resource-tags-required"]
     bucket = "aws:s3/bucket:Bucket"
     monkeypatch.setenv("PULUMI_CONFIG", '{"plinth:environment": "staging"}')
-    fixed = remediate(policy, bucket, {"bucket": "b", "tags": {"tenant": "acme"}}, config={"enforcementLevel": "remediate"})
+    fixed = remediate(
+        policy, bucket, {"bucket": "b", "tags": {"tenant": "acme"}}, config={"enforcementLevel": "remediate"}
+    )
     assert fixed["tags"] == {"tenant": "acme", "managed-by": "plinth", "environment": "staging"}
     assert analyze(policy, bucket, fixed).violations == ["Missing required tag(s): cost-center."]
     monkeypatch.setenv("PULUMI_CONFIG", "{}")
