@@ -5,6 +5,12 @@ separate resources that name the bucket (``aws.s3.BucketLogging(bucket=...)``); 
 lock names its vault. ``missing_companions`` finds the subjects that no companion names (and that
 carry no inline equivalent), for any such pair. Pure: works on the policy SDK's resources and on
 any object with ``resource_type``, ``props`` and ``name``.
+
+A companion names its subject either by value (a physical name the program wrote) or by reference:
+``BucketVersioning(bucket=bucket.id)`` is unknown at preview, but the engine records that the
+``bucket`` property depends on that bucket (``propertyDependencies``), and the policy SDK hands
+that to stack policies as ``property_dependencies``. A link with such a dependency is resolved by
+it, so the usual way of writing a companion can be checked at preview.
 """
 
 from __future__ import annotations
@@ -25,6 +31,35 @@ def names_of(resource: Any, keys: Iterable[str]) -> set[str]:
     if not names and getattr(resource, "name", None):
         names.add(str(resource.name))
     return names
+
+
+def dependency_urns(resource: Any, link: str) -> set[str]:
+    """URNs of the resources the ``link`` property (its top-level key) of ``resource`` was computed from."""
+    dependencies = getattr(resource, "property_dependencies", None) or {}
+    return {str(getattr(d, "urn", d)) for d in dependencies.get(link.split(".")[0], ()) or ()}
+
+
+def linked(resources: Iterable[Any], companion_types: Iterable[str], link: str) -> tuple[set[str], set[str]]:
+    """(names given by value, URNs referenced) in the ``link`` prop of the companions of ``companion_types``.
+
+    A companion whose link depends on other resources is resolved by those dependencies and its
+    value is not read (it is usually unknown at preview); otherwise its value is read, and an
+    unknown one raises the SDK's UnknownValueError.
+    """
+    types = set(companion_types)
+    names: set[str] = set()
+    urns: set[str] = set()
+    for r in resources:
+        if r.resource_type not in types:
+            continue
+        referenced = dependency_urns(r, link)
+        if referenced:
+            urns |= referenced
+            continue
+        value = get(r.props, link)
+        if value is not None:
+            names.add(str(value))
+    return names, urns
 
 
 def named_by(resources: Iterable[Any], companion_types: Iterable[str], link: str) -> set[str]:
@@ -52,13 +87,14 @@ def missing_companions(
     """Resources of ``subjects`` types that no resource of ``companions`` names in its ``link`` prop.
 
     A companion names a subject by one of the subject's ``subject_names`` props (its physical name),
-    or by its Pulumi name when it has none. ``inline(props)`` says the subject configures the same thing inline
-    (e.g. a legacy bucket's ``logging`` block); ``applies(resource)`` limits the subjects checked.
-    A link that is unknown at preview raises the SDK's UnknownValueError: the policy cannot be
-    checked, it does not pass.
+    or by its Pulumi name when it has none, or refers to it (its link depends on the subject).
+    ``inline(props)`` says the subject configures the same thing inline (e.g. a legacy bucket's
+    ``logging`` block); ``applies(resource)`` limits the subjects checked.
+    A link that is unknown at preview and depends on no resource raises the SDK's UnknownValueError:
+    the policy cannot be checked, it does not pass.
     """
     subject_types = set(subjects)
-    linked = named_by(resources, companions, link)
+    names, urns = linked(resources, companions, link)
     for r in resources:
         if r.resource_type not in subject_types:
             continue
@@ -66,5 +102,7 @@ def missing_companions(
             continue
         if inline is not None and inline(r.props):
             continue
-        if not names_of(r, subject_names) & linked:
+        if getattr(r, "urn", None) in urns:
+            continue
+        if not names_of(r, subject_names) & names:
             yield r

@@ -79,3 +79,24 @@ def credential_kinds(value: str, name: str | None = None) -> list[str]:
     if not kinds and name and _named_secret(value, name):
         kinds.append(f"literal value of a secret-named variable ({name})")
     return kinds
+
+
+#: ``NAME=value``, ``export NAME="value"``, ``NAME: value`` lines of a script or an env file.
+ASSIGNMENT = re.compile(
+    r"""^\s*(?:export\s+|set\s+|\$env:)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(?P<q>["']?)(?P<value>[^"'\s#]+)(?P=q)\s*(?:#.*)?$"""
+)
+
+
+def text_credential_kinds(text: str) -> list[str]:
+    """What credentials a free text (user data, a script, an env file) holds: known shapes anywhere,
+    and secret-named assignments (``DB_PASSWORD=...``) whose value is a literal."""
+    if not isinstance(text, str) or not text:
+        return []
+    kinds = [kind for kind, pattern in SHAPES.items() if pattern.search(text)]
+    for line in text.splitlines():
+        match = ASSIGNMENT.match(line)
+        if match:
+            for kind in credential_kinds(match.group("value"), match.group("name")):
+                if kind not in kinds:
+                    kinds.append(kind)
+    return kinds

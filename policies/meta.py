@@ -243,6 +243,8 @@ class Resource:
     urn: str = ""
     opts: ResourceOptions = ResourceOptions()
     provider: ProviderResource | None = None
+    #: Per property, the URNs of the resources its value was computed from (the engine's propertyDependencies).
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def evaluate(

@@ -34,6 +34,15 @@ def as_list(value: Any) -> list[Any]:
     return [value]
 
 
+def as_bool(value: Any) -> bool | None:
+    """A boolean from a bool or its string form (launch templates send ``"true"``); None when absent or neither."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
 def policy_document(value: Any) -> dict[str, Any]:
     """An IAM policy given as a JSON string or an object."""
     if isinstance(value, str):
@@ -60,6 +69,23 @@ def statements(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 def port_ranges_overlap(low: float, high: float, ports: Iterable[int] = ADMIN_PORTS) -> list[int]:
     return [p for p in ports if low <= p <= high]
+
+
+def ranges_without(low: float, high: float, excluded: Iterable[int]) -> list[tuple[int, int]]:
+    """The parts of the port range ``low``-``high`` left once the ``excluded`` ports are taken out."""
+    out, start = [], int(low)
+    for port in sorted({int(p) for p in excluded if low <= p <= high}):
+        if start <= port - 1:
+            out.append((start, port - 1))
+        start = port + 1
+    if start <= high:
+        out.append((start, int(high)))
+    return out
+
+
+def format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
+    """``[(22, 22), (1024, 65535)]`` -> ``"22, 1024-65535"``."""
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
 
 
 def parse_port_spec(spec: Any) -> tuple[int, int]:

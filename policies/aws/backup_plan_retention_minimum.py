@@ -1,3 +1,12 @@
+"""AWS Backup rules keep recovery points at least as long as the tenant's frameworks require.
+
+Follows cdk-nag HIPAA.Security-BackupPlanMinFrequencyAndMinRetention (and the AWS Config rule
+``backup-plan-min-frequency-and-min-retention-check`` it wraps): every rule's
+``lifecycle.deleteAfter`` is at least ``minimumDays`` (35), and six years (``hipaaMinimumDays``,
+2190) for HIPAA tenants, whose documentation-retention rule (45 CFR 164.316(b)(2)) is six years.
+Advisory.
+"""
+
 from policies.meta import resource_policy
 from policies.props import as_list, compliance_of, get
 

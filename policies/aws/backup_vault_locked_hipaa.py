@@ -1,3 +1,11 @@
+"""AWS Backup vaults of HIPAA tenants are locked against deletion of recovery points.
+
+Follows the AWS Config managed rule ``backup-recovery-point-manual-deletion-disabled`` (in AWS's
+Operational Best Practices for HIPAA Security conformance pack) and HIPAA 164.308(a)(7)(ii)(A):
+a ``backup.Vault`` of a HIPAA tenant has a ``backup.VaultLockConfiguration`` naming it, so recovery
+points cannot be deleted before their retention ends. Mandatory.
+"""
+
 from policies.companions import missing_companions
 from policies.meta import stack_policy
 from policies.props import compliance_of

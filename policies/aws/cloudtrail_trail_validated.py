@@ -1,3 +1,10 @@
+"""CloudTrail trails cover every region and validate their log files.
+
+Follows CIS AWS Foundations v3.0 3.1 ("Ensure CloudTrail is enabled in all regions") and 3.2
+("Ensure CloudTrail log file validation is enabled"), Checkov CKV_AWS_67 (``isMultiRegionTrail``)
+and CKV_AWS_36 (``enableLogFileValidation``), both false by default in the provider. Mandatory.
+"""
+
 from policies.meta import resource_policy
 
 

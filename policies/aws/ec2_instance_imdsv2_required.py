@@ -1,3 +1,10 @@
+"""EC2 instances and launch templates only allow IMDSv2.
+
+Follows CIS AWS Foundations v3.0 5.6 ("Ensure that EC2 Metadata Service only allows IMDSv2"),
+Checkov CKV_AWS_79 and Prowler ``ec2_instance_imdsv2_enabled``: ``metadataOptions.httpTokens`` is
+``required`` (absent, the provider leaves IMDSv1 on). Mandatory.
+"""
+
 from policies.meta import resource_policy
 from policies.props import get
 

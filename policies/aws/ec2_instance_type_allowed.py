@@ -1,3 +1,9 @@
+"""EC2 instance types stay within the families allowed for the tenant's tier.
+
+Plinth's own cost rule (no peer rule: the families per tier are the platform's price list), read
+from the tenant's ``tier`` tag. Advisory.
+"""
+
 from policies.meta import resource_policy
 from policies.props import tier_of
 

@@ -1,35 +1,28 @@
+"""Security groups never open remote administration or database ports to the internet.
+
+Follows CIS AWS Foundations v3.0 5.2 (0.0.0.0/0) and 5.3 (::/0), Checkov CKV_AWS_24 (22), CKV_AWS_25
+(3389) and CKV_AWS_277 (all ports), and Prowler's ``ec2_securitygroup_allow_ingress_from_internet_to_*``
+checks for SSH, RDP and database ports. Every rule shape counts: a group's inline rules (also the
+default group's), ``ec2.SecurityGroupRule`` and ``vpc.SecurityGroupIngressRule``; protocol -1 opens
+every port; ICMP opens none. Other ports open to the world are ``aws-ec2-securitygroup-ingress-restricted``'s.
+Mandatory: these ports are the first thing scanned on the internet.
+"""
+
+from policies.aws._network import world_ranges
 from policies.meta import resource_policy
-from policies.props import as_list, is_world, port_ranges_overlap
+from policies.props import port_ranges_overlap
 
-ALL_PROTOCOLS = ("-1", "all")
-ICMP = ("icmp", "icmpv6", "1", "58")
-
-
-def _open(rule, cidr_keys):
-    cidrs = [c for key in cidr_keys for c in as_list(rule.get(key))]
-    if not any(is_world(c) for c in cidrs):
-        return []
-    protocol = str(rule.get("protocol") or rule.get("ipProtocol") or "tcp").lower()
-    if protocol in ICMP:
-        return []  # ICMP has types and codes, not ports
-    if protocol in ALL_PROTOCOLS:
-        low, high = 0, 65535
-    else:
-        low, high = rule.get("fromPort"), rule.get("toPort")
-        low = 0 if low is None else low
-        high = 65535 if high is None else high
-    return port_ranges_overlap(low, high)
+TYPES = [
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+]
 
 
 def check(props, config):
-    if "ingress" in props:  # a SecurityGroup with inline rules
-        rules = as_list(props.get("ingress"))
-    elif props.get("type", "ingress") == "ingress":  # a SecurityGroupRule, or a vpc SecurityGroupIngressRule (no type)
-        rules = [props]
-    else:
-        return  # an egress SecurityGroupRule
-    for rule in rules:
-        ports = _open(rule, ("cidrBlocks", "ipv6CidrBlocks", "cidrIpv4", "cidrIpv6"))
+    for low, high in world_ranges(props):
+        ports = port_ranges_overlap(low, high)
         if ports:
             yield f"Ingress from the internet reaches administration/database port(s) {', '.join(map(str, ports))}."
 
@@ -37,11 +30,7 @@ def check(props, config):
 POLICY = resource_policy(
     name="aws-ec2-securitygroup-admin-ports-restricted",
     description="Security groups never open administration or database ports to the internet.",
-    types=[
-        "aws:ec2/securityGroup:SecurityGroup",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        "aws:ec2/securityGroupRule:SecurityGroupRule",
-    ],
+    types=TYPES,
     check=check,
     severity="critical",
     frameworks=["soc2:CC6.6", "hipaa:164.312(e)(1)", "cis:aws-5.2", "cis:aws-5.3"],

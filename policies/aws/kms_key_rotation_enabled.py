@@ -1,3 +1,11 @@
+"""Symmetric KMS keys rotate automatically.
+
+Follows CIS AWS Foundations v3.0 3.6 ("Ensure rotation for customer-created symmetric CMKs is
+enabled"), Checkov CKV_AWS_7, cdk-nag AwsSolutions-KMS5 and Prowler ``kms_cmk_rotation_enabled``:
+``enableKeyRotation`` true on a ``SYMMETRIC_DEFAULT`` key (the provider's default is false);
+asymmetric and HMAC keys cannot rotate and are not applicable. Mandatory.
+"""
+
 from policies.meta import resource_policy
 
 

@@ -1,3 +1,11 @@
+"""RDS instances and Aurora / RDS clusters encrypt their storage at rest.
+
+Follows CIS AWS Foundations v3.0 2.3.1 ("Ensure that encryption-at-rest is enabled for RDS
+Instances"), Checkov CKV_AWS_16 (``rds.Instance``) and CKV_AWS_96 (Aurora ``rds.Cluster``), cdk-nag
+AwsSolutions-RDS2 and Prowler ``rds_instance_storage_encrypted``: ``storageEncrypted`` true (the
+provider's default is false; it cannot be turned on later). Mandatory.
+"""
+
 from policies.meta import resource_policy
 
 

@@ -8,7 +8,8 @@
 
 Checkov (CKV_AWS_18) and cdk-nag (AwsSolutions-S1) ask it of every bucket; Plinth asks it where a
 framework the bucket's tenant follows does. A bucket that receives access logs is not asked to log
-itself (S3 advises against a bucket logging into itself), unless a trail writes to it.
+itself (S3 advises against a bucket logging into itself), unless a trail writes to it. Advisory:
+logs are evidence after the fact, not a barrier.
 """
 
 from policies.companions import missing_companions, named_by

@@ -80,7 +80,14 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
     "aws-s3-bucket-public-acl-forbidden": (
         "aws:s3/bucket:Bucket",
         {"bucket": "b", "acl": "private"},
-        [("acl", "public-read"), ("acl", "authenticated-read")],
+        [
+            ("acl", "public-read"),
+            ("acl", "authenticated-read"),
+            (
+                "grants",
+                [{"type": "Group", "uri": "http://acs.amazonaws.com/groups/global/AllUsers", "permissions": ["READ"]}],
+            ),
+        ],
         "acl",
     ),
     "aws-s3-bucketpolicy-tls-required": (
@@ -123,13 +130,13 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
     "aws-rds-instance-backup-retained": (
         "aws:rds/instance:Instance",
         {"backupRetentionPeriod": 14.0, "tags": {"compliance": "soc2"}},
-        [("backupRetentionPeriod", 3.0), ("tags.compliance", "hipaa.soc2")],
+        [("backupRetentionPeriod", 3.0), ("tags.compliance", "hipaa.soc2"), ("backupRetentionPeriod", DELETE)],
         "backupRetentionPeriod",
     ),
     "aws-dynamodb-table-encryption-required": (
         "aws:dynamodb/table:Table",
-        {"serverSideEncryption": {"enabled": True}},
-        [("serverSideEncryption.enabled", False)],
+        {"serverSideEncryption": {"enabled": True, "kmsKeyArn": "arn:aws:kms:eu-west-1:123456789012:key/k"}},
+        [("serverSideEncryption.enabled", False), ("serverSideEncryption.kmsKeyArn", DELETE)],
         "serverSideEncryption",
     ),
     "aws-kms-key-rotation-enabled": (
@@ -170,6 +177,7 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         [
             ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}]})),
             ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": "*"}]})),
+            ("policy", json.dumps({"Statement": [{"Effect": "Allow", "Action": "*:*", "Resource": "arn:aws:s3:::b"}]})),
         ],
         "policy",
     ),
@@ -642,3 +650,8 @@ CASES.update(
         ),
     }
 )
+
+# The AWS families of issue 13 live in their own module; they join the common table here.
+from tests.policies.cases_aws import AWS_CASES  # noqa: E402
+
+CASES.update(AWS_CASES)

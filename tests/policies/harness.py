@@ -125,7 +125,8 @@ def remediate(
 
 
 def analyze_stack(policy, resources: list[dict[str, Any]], *, config: dict[str, Any] | None = None) -> Outcome:
-    """resources: dicts with type, props, and optional name, protect, provider (props)."""
+    """resources: dicts with type, props, and optional name, protect, provider (props) and
+    propertyDependencies ({prop: [resource name, ...]}, turned into URNs as the engine records them)."""
     servicer = _servicer(policy, config)
     request = analyzer_pb2.AnalyzeStackRequest()
     for i, r in enumerate(resources):
@@ -134,6 +135,9 @@ def analyze_stack(policy, resources: list[dict[str, Any]], *, config: dict[str, 
         item.type, item.name, item.urn = r["type"], name, f"urn:pulumi:dev::p::{r['type']}::{name}"
         item.properties.CopyFrom(to_struct(r["props"]))
         item.options.protect = r.get("protect", False)
+        names = {other.get("name", f"r{j}"): other["type"] for j, other in enumerate(resources)}
+        for key, depends_on in r.get("propertyDependencies", {}).items():
+            item.propertyDependencies[key].urns.extend(f"urn:pulumi:dev::p::{names[dep]}::{dep}" for dep in depends_on)
         if "provider" in r:
             item.provider.CopyFrom(
                 analyzer_pb2.AnalyzerProviderResource(

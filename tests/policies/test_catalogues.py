@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import keyword
 import re
 
 import pytest
@@ -119,7 +120,10 @@ def _snake(name: str) -> str:
 def _resource_class(token: str):
     package, module, class_name = token.split(":")
     root = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure-native": "pulumi_azure_native"}[package]
-    return importlib.import_module(f"{root}.{module.split('/')[0]}"), class_name
+    directory = module.split("/")[0]
+    if keyword.iskeyword(directory):  # aws:lambda/... lives in pulumi_aws.lambda_
+        directory += "_"
+    return importlib.import_module(f"{root}.{directory}"), class_name
 
 
 @pytest.mark.parametrize(("token", "path"), sorted(conventions.TAGGABLE_TYPES.items()))

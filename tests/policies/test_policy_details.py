@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import keyword
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ def _sdk_dir(token: str) -> Path:
         return root / group.split(".")[0] / version
     name = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure-native": "pulumi_azure_native"}[package]
     root = Path(importlib.util.find_spec(name).origin).parent
-    return root / module.split("/")[0]
+    directory = module.split("/")[0]
+    # A module named after a Python keyword gets a trailing underscore (aws:lambda/... lives in lambda_).
+    return root / (f"{directory}_" if keyword.iskeyword(directory) else directory)
 
 
 # Package prefixes ("aws:") that stack policies read are not type tokens.
