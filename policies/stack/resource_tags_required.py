@@ -8,8 +8,11 @@ from policies.props import get
 
 #: Taggable types and where their tags or labels live (components/conventions.py); the check applies to exactly these.
 TAGGABLE = conventions.TAGGABLE_TYPES
-#: Where to look for tags, most common first (the check sees props, not the type).
-TAG_PATHS = tuple(dict.fromkeys(sorted(TAGGABLE.values(), key=lambda p: (p != "tags", p.count("."), p))))
+#: Where to look for tags (the check sees props, not the type): label locations first, ``tags`` last. GCP
+#: resources may carry both their labels and a ``tags`` map of Resource Manager tags (``tagKeys/...``), which are
+#: not labels; AWS and Azure resources have no label locations, so they still find their ``tags``. A test checks
+#: that no catalogued type has an input at a path this order reads before its own.
+TAG_PATHS = tuple(dict.fromkeys(sorted(TAGGABLE.values(), key=lambda p: (p == "tags", p.count("."), p))))
 
 
 def _required(tags):
