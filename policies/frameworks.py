@@ -15,6 +15,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "CC6.6": "Logical access security measures against threats from sources outside system boundaries",
         "CC6.7": "Restriction of the transmission, movement and removal of information",
         "CC6.8": "Prevention or detection of unauthorised or malicious software",
+        "CC7.1": "Detection and monitoring of configuration changes and newly discovered vulnerabilities",
         "CC7.2": "Monitoring of system components for anomalies indicative of malicious acts",
         "CC8.1": "Authorised, tested and approved changes to infrastructure and software",
         "A1.2": "Environmental protections, software, data backup and recovery infrastructure",
@@ -26,6 +27,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "164.308(a)(1)(ii)(D)": "Information system activity review",
         "164.308(a)(3)(i)": "Workforce security: access only for authorised members",
         "164.308(a)(4)(ii)(B)": "Access authorisation",
+        "164.308(a)(5)(ii)(D)": "Password management",
         "164.308(a)(7)(ii)(A)": "Data backup plan",
         "164.310(d)(2)(iv)": "Data backup and storage",
         "164.312(a)(1)": "Access control",
@@ -90,6 +92,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "k8s-5.2.12": "HostPath volumes are not admitted",
         "k8s-5.3.2": "All namespaces have network policies defined",
         "k8s-5.7.4": "The default namespace is not used; workloads are separated by namespaces",
+        # CIS GCP Foundations v3.0.0 and CIS Azure Foundations v2.1.0, titled as the benchmarks word them.
+        "gcp-1.4": "Ensure That There Are Only GCP-Managed Service Account Keys for Each Service Account",
+        "gcp-1.6": (
+            "Ensure That IAM Users Are Not Assigned the Service Account User or Service Account Token Creator "
+            "Roles at Project Level"
+        ),
+        "gcp-1.9": "Ensure That Cloud KMS Cryptokeys Are Not Anonymously or Publicly Accessible",
+        "gcp-1.17": "Ensure Secrets are Not Stored in Cloud Functions Environment Variables by Using Secret Manager",
+        "gcp-4.1": "Ensure That Instances Are Not Configured To Use the Default Service Account",
+        "gcp-4.2": (
+            "Ensure That Instances Are Not Configured To Use the Default Service Account With Full Access to All "
+            "Cloud APIs"
+        ),
+        "gcp-4.6": "Ensure That IP Forwarding Is Not Enabled on Instances",
+        "gcp-4.7": "Ensure VM Disks for Critical VMs Are Encrypted With Customer-Supplied Encryption Keys (CSEK)",
+        "gcp-4.8": "Ensure Compute Instances Are Launched With Shielded VM Enabled",
+        "gcp-4.9": "Ensure That Compute Instances Do Not Have Public IP Addresses",
+        "gcp-6.4": "Ensure That the Cloud SQL Database Instance Requires All Incoming Connections To Use SSL",
+        "gcp-6.6": "Ensure That Cloud SQL Database Instances Do Not Have Public IPs",
+        "gcp-6.7": "Ensure That Cloud SQL Database Instances Are Configured With Automated Backups",
+        "gcp-7.1": "Ensure That BigQuery Datasets Are Not Anonymously or Publicly Accessible",
+        "gcp-7.2": "Ensure That All BigQuery Tables Are Encrypted With Customer-Managed Encryption Key (CMEK)",
+        "gcp-7.3": (
+            "Ensure That a Default Customer-Managed Encryption Key (CMEK) Is Specified for All BigQuery Data Sets"
+        ),
     },
 }
 

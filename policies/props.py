@@ -73,6 +73,45 @@ def parse_port_spec(spec: Any) -> tuple[int, int]:
     return (int(float(text)), int(float(text)))
 
 
+#: Ports a public web service opens to the internet on purpose (HTTP, HTTPS): every other port that
+#: faces the world is a finding of the firewall policies (CIS AWS 5.2, GCP 3.6/3.7, Azure 6.1-6.4).
+WEB_PORTS = (80, 443)
+#: The config key of the firewall policies that lists the ports allowed from anywhere.
+ALLOWED_PORTS_SCHEMA = {
+    "allowedPorts": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+        "default": list(WEB_PORTS),
+        "description": "Ports that may be opened to the internet (default: HTTP and HTTPS).",
+    }
+}
+
+
+def exposed_ranges(low: float, high: float, allowed: Iterable[int] = WEB_PORTS) -> list[tuple[int, int]]:
+    """The parts of the port range ``low``-``high`` that are not ``allowed`` (ascending, merged)."""
+    out: list[tuple[int, int]] = []
+    start = int(low)
+    for port in sorted({int(p) for p in allowed if low <= p <= high}):
+        if port > start:
+            out.append((start, port - 1))
+        start = port + 1
+    if start <= high:
+        out.append((start, int(high)))
+    return out
+
+
+def format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
+    """``[(22, 22), (8000, 8079)]`` -> ``"22, 8000-8079"``; an admin or database port in a range is named."""
+    parts = []
+    for low, high in ranges:
+        text = str(low) if low == high else f"{low}-{high}"
+        admin = [p for p in ADMIN_PORTS if low <= p <= high]
+        if admin and low != high:
+            text += f" (incl. {', '.join(map(str, admin))})"
+        parts.append(text)
+    return ", ".join(parts)
+
+
 def is_world(cidr: Any) -> bool:
     if cidr in WORLD:
         return True

@@ -443,3 +443,8 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         "spec.jobTemplate.spec.template.spec",
     ),
 }
+
+# The GCP and Azure coverage policies keep their cases in their own module (one file per branch of work).
+from tests.policies.cases_gcp_azure import CASES as _GCP_AZURE_CASES  # noqa: E402
+
+CASES.update(_GCP_AZURE_CASES)
