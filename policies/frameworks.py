@@ -117,6 +117,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "gcp-7.3": (
             "Ensure That a Default Customer-Managed Encryption Key (CMEK) Is Specified for All BigQuery Data Sets"
         ),
+        "azure-1.22": "Ensure That No Custom Subscription Administrator Roles Exist",
+        "azure-3.8": "Ensure Default Network Access Rule for Storage Accounts is Set to Deny",
+        "azure-3.9": (
+            "Ensure 'Allow Azure services on the trusted services list to access this storage account' is Enabled "
+            "for Storage Account Access"
+        ),
+        "azure-3.11": "Ensure Soft Delete is Enabled for Azure Containers and Blob Storage",
+        "azure-3.12": "Ensure Storage for Critical Data are Encrypted with Customer Managed Keys",
+        "azure-3.17": "Ensure that 'Allow Blob Anonymous Access' is set to 'Disabled'",
+        "azure-4.1.3": (
+            "Ensure SQL server's Transparent Data Encryption (TDE) protector is encrypted with Customer-managed key"
+        ),
+        "azure-4.3.1": "Ensure 'Enforce SSL connection' is set to 'ENABLED' for PostgreSQL Database Server",
+        "azure-4.3.7": "Ensure 'Allow access to Azure services' for PostgreSQL Database Server is disabled",
+        "azure-4.4.1": "Ensure 'Enforce SSL connection' is set to 'Enabled' for Standard MySQL Database Server",
+        "azure-4.4.2": "Ensure 'TLS Version' is set to 'TLSV1.2' for MySQL flexible Database Server",
+        "azure-4.5.1": "Ensure That 'Firewalls & Networks' Is Limited to Use Selected Networks Instead of All Networks",
+        "azure-5.1.2": "Ensure Diagnostic Setting captures appropriate categories",
+        "azure-5.1.4": "Ensure that logging for Azure Key Vault is 'Enabled'",
+        "azure-6.3": "Ensure that UDP access from the Internet is evaluated and restricted",
+        "azure-6.4": "Ensure that HTTP(S) access from the Internet is evaluated and restricted",
+        "azure-8.1": "Ensure that the Expiration Date is set for all Keys in RBAC Key Vaults",
+        "azure-8.2": "Ensure that the Expiration Date is set for all Keys in Non-RBAC Key Vaults",
+        "azure-8.3": "Ensure that the Expiration Date is set for all Secrets in RBAC Key Vaults",
+        "azure-8.4": "Ensure that the Expiration Date is set for all Secrets in Non-RBAC Key Vaults",
+        "azure-8.8": "Ensure Automatic Key Rotation is Enabled Within Azure Key Vault for the Supported Services",
+        "azure-9.2": "Ensure Web App Redirects All HTTP traffic to HTTPS in Azure App Service",
+        "azure-9.3": "Ensure Web App is using the latest version of TLS encryption",
+        "azure-9.10": "Ensure Azure Key Vaults are Used to Store Secrets",
     },
 }
 

@@ -16,7 +16,13 @@ from policies.aws import (
 )
 from policies.azure import (
     compute_disk_cmk_required,
+    cosmosdb_account_cmk_required,
+    keyvault_vault_logging_enabled,
+    monitor_subscriptiondiagnostic_categories_required,
+    operationalinsights_workspace_retention_minimum,
+    sql_server_tdecmk_required,
     storage_account_encryption_hardened,
+    storage_account_softdelete_enabled,
 )
 from policies.gcp import (
     bigquery_dataset_cmek_required,
@@ -63,6 +69,12 @@ POLICIES = tuple(
         storage_bucket_versioning_enabled,
         compute_disk_cmk_required,
         storage_account_encryption_hardened,
+        cosmosdb_account_cmk_required,
+        sql_server_tdecmk_required,
+        storage_account_softdelete_enabled,
+        keyvault_vault_logging_enabled,
+        monitor_subscriptiondiagnostic_categories_required,
+        operationalinsights_workspace_retention_minimum,
         gdpr_data_resident,
         resource_tags_required,
         stateful_resource_protected,

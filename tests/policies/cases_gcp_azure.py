@@ -46,6 +46,29 @@ SQL_BACKED_UP = {
         "backupConfiguration": {"enabled": True, "pointInTimeRecoveryEnabled": True},
     },
 }
+AKS = {
+    "resourceGroupName": "rg",
+    "enableRBAC": True,
+    "disableLocalAccounts": True,
+    "aadProfile": {"managed": True, "enableAzureRBAC": True},
+    "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"]},
+    "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium", "networkDataplane": "cilium"},
+    "agentPoolProfiles": [{"name": "system", "mode": "System", "count": 3.0, "enableNodePublicIP": False}],
+}
+NIC = {
+    "resourceGroupName": "rg",
+    "ipConfigurations": [{"name": "ip", "subnet": {"id": "/subscriptions/s/.../subnets/a"}}],
+    "enableIPForwarding": False,
+}
+ROTATING_KEY = {
+    "vaultName": "kv",
+    "resourceGroupName": "rg",
+    "properties": {
+        "kty": "RSA",
+        "attributes": {"expires": 1924992000.0},
+        "rotationPolicy": {"lifetimeActions": [{"trigger": {"timeAfterCreate": "P90D"}, "action": {"type": "rotate"}}]},
+    },
+}
 
 CASES: dict[str, tuple[str, dict, list, str]] = {
     # --- GCP: public exposure ---------------------------------------------------------------------
@@ -289,5 +312,237 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         {"name": "b", "location": "EU", "versioning": {"enabled": True}},
         [("versioning", DELETE), ("versioning.enabled", False)],
         "versioning.enabled",
+    ),
+    # --- Azure: public exposure and network ---------------------------------------------------------
+    "azure-storage-container-public-forbidden": (
+        "azure-native:storage:BlobContainer",
+        {"accountName": "st", "resourceGroupName": "rg", "containerName": "data", "publicAccess": "None"},
+        [("publicAccess", "Blob"), ("publicAccess", "Container")],
+        "publicAccess",
+    ),
+    "azure-storage-account-network-restricted": (
+        "azure-native:storage:StorageAccount",
+        {"kind": "StorageV2", "networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"}},
+        [("networkRuleSet", DELETE), ("networkRuleSet.defaultAction", "Allow"), ("networkRuleSet.bypass", "None")],
+        "networkRuleSet.defaultAction",
+    ),
+    "azure-keyvault-vault-network-restricted": (
+        "azure-native:keyvault:Vault",
+        {"properties": {"tenantId": "t", "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"}}},
+        [("properties.networkAcls", DELETE), ("properties.networkAcls.defaultAction", "Allow")],
+        "properties.networkAcls.defaultAction",
+    ),
+    "azure-containerregistry-registry-anonymouspull-forbidden": (
+        "azure-native:containerregistry:Registry",
+        {"sku": {"name": "Premium"}, "anonymousPullEnabled": False},
+        [("anonymousPullEnabled", True)],
+        "anonymousPullEnabled",
+    ),
+    "azure-containerregistry-registry-adminuser-disabled": (
+        "azure-native:containerregistry:Registry",
+        {"sku": {"name": "Premium"}, "adminUserEnabled": False},
+        [("adminUserEnabled", True)],
+        "adminUserEnabled",
+    ),
+    "azure-containerregistry-registry-public-forbidden": (
+        "azure-native:containerregistry:Registry",
+        {"sku": {"name": "Premium"}, "publicNetworkAccess": "Disabled"},
+        [("publicNetworkAccess", DELETE), ("publicNetworkAccess", "Enabled")],
+        "publicNetworkAccess",
+    ),
+    "azure-database-server-public-forbidden": (
+        "azure-native:dbforpostgresql:Server",
+        {"serverName": "pg", "version": "16", "network": {"publicNetworkAccess": "Disabled"}},
+        [("network", DELETE), ("network.publicNetworkAccess", "Enabled")],
+        "network.publicNetworkAccess",
+    ),
+    # Each firewall policy judges one range; its passing case starts from the range the other policy judges, so one
+    # mutated bound turns it into the range this policy forbids.
+    "azure-database-firewallrule-world-forbidden": (
+        "azure-native:sql:FirewallRule",
+        {"serverName": "sql", "startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
+        [("endIpAddress", "255.255.255.255")],
+        "endIpAddress",
+    ),
+    "azure-database-firewallrule-azureservices-forbidden": (
+        "azure-native:dbforpostgresql:FirewallRule",
+        {"serverName": "pg", "startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"},
+        [("endIpAddress", "0.0.0.0")],
+        "endIpAddress",
+    ),
+    "azure-network-interface-publicip-forbidden": (
+        "azure-native:network:NetworkInterface",
+        NIC,
+        [("ipConfigurations.0.publicIPAddress", {"id": "/subscriptions/s/.../publicIPAddresses/pip"})],
+        "ipConfigurations",
+    ),
+    "azure-network-interface-ipforwarding-disabled": (
+        "azure-native:network:NetworkInterface",
+        NIC,
+        [("enableIPForwarding", True)],
+        "enableIPForwarding",
+    ),
+    # --- Azure: encryption in transit ----------------------------------------------------------------
+    "azure-database-server-tls-required": (
+        "azure-native:dbforpostgresql:SingleServer",
+        {"serverName": "pg", "properties": {"sslEnforcement": "Enabled", "minimalTlsVersion": "TLS1_2"}},
+        [
+            ("properties.sslEnforcement", "Disabled"),
+            ("properties.minimalTlsVersion", DELETE),
+            ("properties.minimalTlsVersion", "TLS1_0"),
+        ],
+        "properties.minimalTlsVersion",
+    ),
+    "azure-redis-cache-tls-required": (
+        "azure-native:redis:Redis",
+        {
+            "sku": {"name": "Standard", "family": "C", "capacity": 1.0},
+            "enableNonSslPort": False,
+            "minimumTlsVersion": "1.2",
+        },
+        [("enableNonSslPort", True), ("minimumTlsVersion", "1.0")],
+        "enableNonSslPort",
+    ),
+    "azure-web-app-https-required": (
+        "azure-native:web:WebApp",
+        {"serverFarmId": "plan", "httpsOnly": True, "siteConfig": {"minTlsVersion": "1.2"}},
+        [("httpsOnly", DELETE), ("siteConfig.minTlsVersion", "1.0")],
+        "httpsOnly",
+    ),
+    # --- Azure: managed Kubernetes -------------------------------------------------------------------
+    "azure-containerservice-cluster-rbac-enabled": (
+        "azure-native:containerservice:ManagedCluster",
+        AKS,
+        [("enableRBAC", False)],
+        "enableRBAC",
+    ),
+    "azure-containerservice-cluster-localaccounts-disabled": (
+        "azure-native:containerservice:ManagedCluster",
+        AKS,
+        [("disableLocalAccounts", DELETE), ("aadProfile", DELETE)],
+        "disableLocalAccounts",
+    ),
+    "azure-containerservice-cluster-apiserver-restricted": (
+        "azure-native:containerservice:ManagedCluster",
+        AKS,
+        [("apiServerAccessProfile", DELETE), ("apiServerAccessProfile.authorizedIPRanges", ["0.0.0.0/0"])],
+        "apiServerAccessProfile",
+    ),
+    "azure-containerservice-cluster-networkpolicy-enabled": (
+        "azure-native:containerservice:ManagedCluster",
+        AKS,
+        [("networkProfile.networkPolicy", DELETE), ("networkProfile.networkPolicy", "none")],
+        "networkProfile.networkPolicy",
+    ),
+    "azure-containerservice-agentpool-publicip-forbidden": (
+        "azure-native:containerservice:ManagedCluster",
+        AKS,
+        [("agentPoolProfiles.0.enableNodePublicIP", True)],
+        "agentPoolProfiles",
+    ),
+    # --- Azure: identity, ML, secrets --------------------------------------------------------------
+    "azure-authorization-roledefinition-wildcard-forbidden": (
+        "azure-native:authorization:RoleDefinition",
+        {
+            "roleName": "blob-reader",
+            "scope": "/subscriptions/s",
+            "assignableScopes": ["/subscriptions/s"],
+            "permissions": [{"actions": ["Microsoft.Storage/storageAccounts/read"]}],
+        },
+        [
+            ("permissions.0.actions", ["*"]),
+            ("permissions", [{"actions": ["Microsoft.Storage/*/read"]}, {"actions": ["*"]}]),
+        ],
+        "permissions",
+    ),
+    "azure-machinelearningservices-workspace-public-forbidden": (
+        "azure-native:machinelearningservices:Workspace",
+        {"workspaceName": "ml", "publicNetworkAccess": "Disabled"},
+        [("publicNetworkAccess", DELETE), ("publicNetworkAccess", "Enabled")],
+        "publicNetworkAccess",
+    ),
+    "azure-machinelearningservices-compute-localauth-disabled": (
+        "azure-native:machinelearningservices:Compute",
+        {"workspaceName": "ml", "properties": {"computeType": "AmlCompute", "disableLocalAuth": True}},
+        [("properties.disableLocalAuth", DELETE), ("properties.disableLocalAuth", False)],
+        "properties.disableLocalAuth",
+    ),
+    "azure-cognitiveservices-account-public-forbidden": (
+        "azure-native:cognitiveservices:Account",
+        {"kind": "OpenAI", "properties": {"publicNetworkAccess": "Disabled"}},
+        [("properties.publicNetworkAccess", "Enabled"), ("properties", DELETE)],
+        "properties.publicNetworkAccess",
+    ),
+    "azure-cognitiveservices-account-localauth-disabled": (
+        "azure-native:cognitiveservices:Account",
+        {"kind": "OpenAI", "properties": {"disableLocalAuth": True}},
+        [("properties.disableLocalAuth", DELETE), ("properties.disableLocalAuth", False)],
+        "properties.disableLocalAuth",
+    ),
+    "azure-keyvault-key-rotation-enabled": (
+        "azure-native:keyvault:Key",
+        ROTATING_KEY,
+        [("properties.rotationPolicy", DELETE), ("properties.rotationPolicy.lifetimeActions.0.action.type", "notify")],
+        "properties.rotationPolicy",
+    ),
+    "azure-keyvault-key-expiry-required": (
+        "azure-native:keyvault:Key",
+        ROTATING_KEY,
+        [("properties.attributes", DELETE)],
+        "properties.attributes.expires",
+    ),
+    "azure-keyvault-secret-expiry-required": (
+        "azure-native:keyvault:Secret",
+        {"vaultName": "kv", "properties": {"value": "s", "attributes": {"expires": 1924992000.0}}},
+        [("properties.attributes.expires", DELETE)],
+        "properties.attributes",
+    ),
+    "azure-web-appsettings-credentials-forbidden": (
+        "azure-native:web:WebApp",
+        {
+            "serverFarmId": "plan",
+            "siteConfig": {
+                "appSettings": [
+                    {"name": "WEBSITE_RUN_FROM_PACKAGE", "value": "1"},
+                    {
+                        "name": "DB_PASSWORD",
+                        "value": "@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/db/)",
+                    },
+                ],
+                "connectionStrings": [
+                    {"name": "db", "connectionString": "Server=tcp:s;Authentication=Active Directory Managed Identity"}
+                ],
+            },
+        },
+        [
+            ("siteConfig.appSettings.1.value", "hunter2hunter2"),
+            ("siteConfig.connectionStrings.0.connectionString", "Server=tcp:s;Database=d;User ID=u;Password=p4ss;"),
+        ],
+        "siteConfig.appSettings",
+    ),
+    # --- Azure: encryption at rest, logging (compliance pack) ---------------------------------------
+    "azure-cosmosdb-account-cmk-required": (
+        "azure-native:cosmosdb:DatabaseAccount",
+        {"databaseAccountOfferType": "Standard", "keyVaultKeyUri": "https://kv.vault.azure.net/keys/cosmos"},
+        [("keyVaultKeyUri", DELETE)],
+        "keyVaultKeyUri",
+    ),
+    "azure-monitor-subscriptiondiagnostic-categories-required": (
+        "azure-native:monitor:SubscriptionDiagnosticSetting",
+        {
+            "workspaceId": "w",
+            "logs": [
+                {"category": c, "enabled": True}
+                for c in ("Administrative", "Alert", "Policy", "Security", "Recommendation")
+            ],
+        },
+        [("logs.3.enabled", False), ("logs", [{"categoryGroup": "audit", "enabled": True}])],
+        "logs",
+    ),
+    "azure-operationalinsights-workspace-retention-minimum": (
+        "azure-native:operationalinsights:Workspace",
+        {"workspaceName": "logs", "retentionInDays": 365.0},
+        [("retentionInDays", DELETE), ("retentionInDays", 90.0)],
+        "retentionInDays",
     ),
 }
