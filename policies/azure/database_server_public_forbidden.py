@@ -6,8 +6,9 @@ CKV_AZURE_68 (PostgreSQL), CKV_AZURE_53 (MySQL), CKV_AZURE_48 (MariaDB), CKV_AZU
 flexible servers in a delegated subnet (``network.delegatedSubnetResourceId``) or with
 ``network.publicNetworkAccess: Disabled``; single servers and MariaDB with ``properties.publicNetworkAccess:
 Disabled``; Cosmos DB with public access disabled or limited to selected networks (virtual-network filter or IP
-rules); Redis with ``publicNetworkAccess: Disabled``. Public access is every service's default. Azure SQL servers are
-azure-sql-server-public-forbidden. Mandatory: a database answering every network is exposure.
+rules); Redis with ``publicNetworkAccess: Disabled`` or injected into a subnet (``subnetId``). Public access is
+every service's default. Azure SQL servers are azure-sql-server-public-forbidden. Mandatory: a database answering
+every network is exposure.
 """
 
 from policies.azure._database import FLEXIBLE_SERVERS, SINGLE_SERVERS
@@ -31,7 +32,8 @@ def _restricted(props) -> bool:
         return get(props, "network.publicNetworkAccess") == "Disabled" or bool(
             get(props, "network.delegatedSubnetResourceId")
         )
-    return props.get("publicNetworkAccess") == "Disabled"  # Redis
+    # Redis: a cache injected into a virtual network (subnetId) has no public endpoint.
+    return props.get("publicNetworkAccess") == "Disabled" or bool(props.get("subnetId"))
 
 
 def check(props, config):

@@ -119,6 +119,11 @@ def test_azure_services_rule_on_sql_servers():
             {"sku": {"name": "Basic", "family": "C", "capacity": 0.0}},
             {"sku": {"name": "Premium"}, "publicNetworkAccess": "Disabled"},
         ),
+        (
+            "azure-native:redis:Redis",
+            {"sku": {"name": "Premium"}, "publicNetworkAccess": "Enabled"},
+            {"sku": {"name": "Premium"}, "subnetId": "/subscriptions/s/.../subnets/cache"},
+        ),
     ],
 )
 def test_database_public_network_access_is_every_services_default(type_, public, private):

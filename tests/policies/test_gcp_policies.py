@@ -332,6 +332,8 @@ def test_provider_defaults_decide_the_absent_gke_settings():
 def test_node_pools_can_turn_private_nodes_off_and_clusters_checks_skip_pools():
     policy = P["gcp-container-cluster-privatenodes-required"]
     assert analyze(policy, POOL, NODE_POOL).passed, "a pool inherits the cluster's private nodes"
+    endpoint = {**CLUSTER, "privateClusterConfig": {"enablePrivateEndpoint": True}}
+    assert analyze(policy, GKE, endpoint).passed, "a private endpoint implies private nodes"
     public = {**NODE_POOL, "networkConfig": {"enablePrivateNodes": False}}
     assert analyze(policy, POOL, public).violations
     for name in ("gcp-container-cluster-legacyauth-disabled", "gcp-container-cluster-controlplane-restricted"):
