@@ -100,6 +100,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
         "gcp-1.9": "Ensure That Cloud KMS Cryptokeys Are Not Anonymously or Publicly Accessible",
         "gcp-1.17": "Ensure Secrets are Not Stored in Cloud Functions Environment Variables by Using Secret Manager",
+        "gcp-2.3": (
+            "Ensure That Retention Policies on Cloud Storage Buckets Used for Exporting Logs Are Configured Using "
+            "Bucket Lock"
+        ),
         "gcp-4.1": "Ensure That Instances Are Not Configured To Use the Default Service Account",
         "gcp-4.2": (
             "Ensure That Instances Are Not Configured To Use the Default Service Account With Full Access to All "

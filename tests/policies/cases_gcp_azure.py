@@ -332,6 +332,18 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         [("properties.networkAcls", DELETE), ("properties.networkAcls.defaultAction", "Allow")],
         "properties.networkAcls.defaultAction",
     ),
+    "azure-keyvault-vault-public-forbidden": (
+        "azure-native:keyvault:Vault",
+        {"properties": {"tenantId": "t", "publicNetworkAccess": "Disabled"}},
+        [("properties.publicNetworkAccess", DELETE), ("properties.publicNetworkAccess", "Enabled")],
+        "properties.publicNetworkAccess",
+    ),
+    "azure-storage-account-publicnetwork-disabled": (
+        "azure-native:storage:StorageAccount",
+        {"kind": "StorageV2", "publicNetworkAccess": "Disabled"},
+        [("publicNetworkAccess", DELETE), ("publicNetworkAccess", "Enabled")],
+        "publicNetworkAccess",
+    ),
     "azure-containerregistry-registry-anonymouspull-forbidden": (
         "azure-native:containerregistry:Registry",
         {"sku": {"name": "Premium"}, "anonymousPullEnabled": False},

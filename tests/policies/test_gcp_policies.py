@@ -489,3 +489,28 @@ def test_log_retention_minimum_is_configurable():
     assert analyze(
         policy, "gcp:logging/folderBucketConfig:FolderBucketConfig", bucket, config={"minimumDays": 30}
     ).passed
+
+
+LOG_BUCKET = {"type": "gcp:storage/bucket:Bucket", "name": "logs", "props": {"name": "acme-logs", "location": "EU"}}
+SINK = {
+    "type": "gcp:logging/projectSink:ProjectSink",
+    "name": "audit",
+    "props": {"name": "audit", "destination": "storage.googleapis.com/acme-logs", "filter": "logName:cloudaudit"},
+}
+
+
+def test_buckets_that_receive_exported_logs_lock_their_retention():
+    policy = P["gcp-logging-sinkbucket-retention-locked"]
+    out = analyze_stack(policy, [LOG_BUCKET, SINK])
+    assert out.violations == ["Bucket logs receives exported logs but has no locked retention policy."]
+    locked = {
+        **LOG_BUCKET,
+        "props": {**LOG_BUCKET["props"], "retentionPolicy": {"retentionPeriod": "31536000", "isLocked": True}},
+    }
+    assert analyze_stack(policy, [locked, SINK]).passed
+    unlocked = {**locked, "props": {**locked["props"], "retentionPolicy": {"retentionPeriod": "31536000"}}}
+    assert analyze_stack(policy, [unlocked, SINK]).violations, "a retention policy that is not locked can be removed"
+    assert analyze_stack(policy, [LOG_BUCKET]).passed, "a bucket no sink writes to is not a log bucket"
+    bigquery = {**SINK, "props": {**SINK["props"], "destination": "bigquery.googleapis.com/projects/p/datasets/logs"}}
+    assert analyze_stack(policy, [LOG_BUCKET, bigquery]).passed
+    assert analyze_stack(policy, [LOG_BUCKET, {**SINK, "props": {**SINK["props"], "destination": UNKNOWN}}]).unknown
