@@ -394,4 +394,9 @@ TAGGABLE_TYPES: dict[str, str] = {
     },
     # Cloud SQL keeps its labels inside the instance settings.
     "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
+    # GKE calls a cluster's GCP labels resourceLabels (nodeConfig.labels are Kubernetes node labels), Cloud Run v1
+    # keeps them in the Knative metadata.
+    "gcp:container/cluster:Cluster": "resourceLabels",
+    "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
+    "gcp:cloudrun/service:Service": "metadata.labels",
 }

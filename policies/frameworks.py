@@ -114,6 +114,7 @@ CATALOGUE: dict[str, dict[str, Entry | str]] = {
                 "CC6.6": "Logical access security measures against threats from sources outside system boundaries",
                 "CC6.7": "Restriction of the transmission, movement and removal of information",
                 "CC6.8": "Prevention or detection of unauthorised or malicious software",
+                "CC7.1": "Detection and monitoring of configuration changes and newly discovered vulnerabilities",
                 "CC7.2": "Monitoring of system components for anomalies indicative of malicious acts",
                 "CC8.1": "Authorised, tested and approved changes to infrastructure and software",
                 "A1.1": "Processing capacity is maintained, monitored and evaluated to manage capacity demand",
@@ -186,6 +187,27 @@ CATALOGUE: dict[str, dict[str, Entry | str]] = {
         **controls(
             CIS_GCP,
             {
+                "gcp-7.3": "Ensure That a Default Customer-Managed Encryption Key (CMEK) Is Specified for All "
+                "BigQuery Data Sets",
+                "gcp-4.2": "Ensure That Instances Are Not Configured To Use the Default Service Account With Full "
+                "Access to All Cloud APIs",
+                "gcp-2.3": "Ensure That Retention Policies on Cloud Storage Buckets Used for Exporting Logs Are "
+                "Configured Using Bucket Lock",
+                "gcp-1.6": "Ensure That IAM Users Are Not Assigned the Service Account User or Service Account "
+                "Token Creator Roles at Project Level",
+                "gcp-7.2": "Ensure That All BigQuery Tables Are Encrypted With Customer-Managed Encryption Key (CMEK)",
+                "gcp-7.1": "Ensure That BigQuery Datasets Are Not Anonymously or Publicly Accessible",
+                "gcp-6.7": "Ensure That Cloud SQL Database Instances Are Configured With Automated Backups",
+                "gcp-4.9": "Ensure That Compute Instances Do Not Have Public IP Addresses",
+                "gcp-4.8": "Ensure Compute Instances Are Launched With Shielded VM Enabled",
+                "gcp-4.7": "Ensure VM Disks for Critical VMs Are Encrypted With Customer-Supplied Encryption Keys "
+                "(CSEK)",
+                "gcp-4.6": "Ensure That IP Forwarding Is Not Enabled on Instances",
+                "gcp-4.1": "Ensure That Instances Are Not Configured To Use the Default Service Account",
+                "gcp-1.17": "Ensure Secrets are Not Stored in Cloud Functions Environment Variables by Using "
+                "Secret Manager",
+                "gcp-1.9": "Ensure That Cloud KMS Cryptokeys Are Not Anonymously or Publicly Accessible",
+                "gcp-1.4": "Ensure That There Are Only GCP-Managed Service Account Keys for Each Service Account",
                 "gcp-1.5": "Service accounts have no admin privileges",
                 "gcp-1.10": "KMS encryption keys are rotated within 90 days",
                 "gcp-3.6": "SSH access is restricted from the internet",
@@ -200,6 +222,33 @@ CATALOGUE: dict[str, dict[str, Entry | str]] = {
         **controls(
             CIS_AZURE,
             {
+                "azure-3.7": "Public Network Access is Disabled for storage accounts",
+                "azure-4.1.3": "Ensure SQL server's Transparent Data Encryption (TDE) protector is encrypted with "
+                "Customer-managed key",
+                "azure-3.9": "Ensure 'Allow Azure services on the trusted services list to access this storage "
+                "account' is Enabled for Storage Account Access",
+                "azure-9.10": "Ensure Azure Key Vaults are Used to Store Secrets",
+                "azure-9.3": "Ensure Web App is using the latest version of TLS encryption",
+                "azure-9.2": "Ensure Web App Redirects All HTTP traffic to HTTPS in Azure App Service",
+                "azure-8.8": "Ensure Automatic Key Rotation is Enabled Within Azure Key Vault for the Supported "
+                "Services",
+                "azure-8.4": "Ensure that the Expiration Date is set for all Secrets in Non-RBAC Key Vaults",
+                "azure-8.3": "Ensure that the Expiration Date is set for all Secrets in RBAC Key Vaults",
+                "azure-8.2": "Ensure that the Expiration Date is set for all Keys in Non-RBAC Key Vaults",
+                "azure-8.1": "Ensure that the Expiration Date is set for all Keys in RBAC Key Vaults",
+                "azure-6.4": "Ensure that HTTP(S) access from the Internet is evaluated and restricted",
+                "azure-6.3": "Ensure that UDP access from the Internet is evaluated and restricted",
+                "azure-5.1.4": "Ensure that logging for Azure Key Vault is 'Enabled'",
+                "azure-5.1.2": "Ensure Diagnostic Setting captures appropriate categories",
+                "azure-4.5.1": "Ensure That 'Firewalls & Networks' Is Limited to Use Selected Networks Instead of "
+                "All Networks",
+                "azure-4.4.2": "Ensure 'TLS Version' is set to 'TLSV1.2' for MySQL flexible Database Server",
+                "azure-4.4.1": "Ensure 'Enforce SSL connection' is set to 'Enabled' for Standard MySQL Database Server",
+                "azure-4.3.7": "Ensure 'Allow access to Azure services' for PostgreSQL Database Server is disabled",
+                "azure-4.3.1": "Ensure 'Enforce SSL connection' is set to 'ENABLED' for PostgreSQL Database Server",
+                "azure-3.11": "Ensure Soft Delete is Enabled for Azure Containers and Blob Storage",
+                "azure-3.8": "Ensure Default Network Access Rule for Storage Accounts is Set to Deny",
+                "azure-1.22": "Ensure That No Custom Subscription Administrator Roles Exist",
                 "azure-3.1": "Secure transfer required is enabled",
                 "azure-3.2": "Infrastructure encryption is enabled for storage accounts",
                 "azure-3.12": "Storage for critical data is encrypted with customer-managed keys",

@@ -18,7 +18,9 @@ preview" - never a pass.
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
+import inspect
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -39,8 +41,8 @@ ENFORCEMENTS = ("advisory", "mandatory", "remediate", "disabled")
 PACKS_ROOT = Path(__file__).resolve().parent
 
 Kind = Literal["resource", "stack"]
-#: ``check(props, config)`` yields violation messages for one resource.
-ResourceCheck = Callable[[Any, dict[str, Any]], Iterable[str] | None]
+#: ``check(props, config)`` (or ``check(props, config, resource_type)``) yields violation messages for one resource.
+ResourceCheck = Callable[..., Iterable[str] | None]
 #: ``check(resources, config)`` yields ``(message, resource or None)`` for the whole stack.
 StackCheck = Callable[[list[Any], dict[str, Any]], Iterable[tuple[str, Any]] | None]
 #: ``remediate(props, config, resource_type)`` returns new props, or None when nothing changes.
@@ -94,6 +96,22 @@ class Policy:
     def controls(self) -> tuple[Control, ...]:
         """The controls the policy cites, with their titles from the catalogue."""
         return tuple(_control(ref, (self.name,)) for ref in self.frameworks)
+
+    def check_resource(self, props: Any, config: dict[str, Any], resource_type: str) -> Iterable[str]:
+        """Run a resource policy's check on one resource.
+
+        A check written ``check(props, config, resource_type)`` also receives the type (for policies over
+        several types whose properties differ, e.g. where each type keeps its tags); ``check(props, config)``
+        does not need it.
+        """
+        if _takes_type(self.check):
+            return self.check(props, config, resource_type) or ()
+        return self.check(props, config) or ()
+
+
+@functools.lru_cache(maxsize=None)
+def _takes_type(check: Callable[..., Any]) -> bool:
+    return len(inspect.signature(check).parameters) >= 3
 
 
 @dataclass(frozen=True)
@@ -260,7 +278,7 @@ def evaluate(
     chosen = [r for r in resources if policy.applies_to(r.resource_type)]
     if policy.kind == "stack":
         return [(str(message), resource) for message, resource in policy.check(chosen, config) or ()]
-    return [(str(message), r) for r in chosen for message in policy.check(r.props, config) or ()]
+    return [(str(message), r) for r in chosen for message in policy.check_resource(r.props, config, r.resource_type)]
 
 
 # --- Discovery --------------------------------------------------------------------------------

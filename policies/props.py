@@ -71,23 +71,6 @@ def port_ranges_overlap(low: float, high: float, ports: Iterable[int] = ADMIN_PO
     return [p for p in ports if low <= p <= high]
 
 
-def ranges_without(low: float, high: float, excluded: Iterable[int]) -> list[tuple[int, int]]:
-    """The parts of the port range ``low``-``high`` left once the ``excluded`` ports are taken out."""
-    out, start = [], int(low)
-    for port in sorted({int(p) for p in excluded if low <= p <= high}):
-        if start <= port - 1:
-            out.append((start, port - 1))
-        start = port + 1
-    if start <= high:
-        out.append((start, int(high)))
-    return out
-
-
-def format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
-    """``[(22, 22), (1024, 65535)]`` -> ``"22, 1024-65535"``."""
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in ranges)
-
-
 def parse_port_spec(spec: Any) -> tuple[int, int]:
     """ "22", "20-30", "*" -> (low, high)."""
     text = str(spec).strip()
@@ -97,6 +80,45 @@ def parse_port_spec(spec: Any) -> tuple[int, int]:
         a, b = text.split("-", 1)
         return (int(a), int(b))
     return (int(float(text)), int(float(text)))
+
+
+#: Ports a public web service opens to the internet on purpose (HTTP, HTTPS): every other port that
+#: faces the world is a finding of the firewall policies (CIS AWS 5.2, GCP 3.6/3.7, Azure 6.1-6.4).
+WEB_PORTS = (80, 443)
+#: The config key of the firewall policies that lists the ports allowed from anywhere.
+ALLOWED_PORTS_SCHEMA = {
+    "allowedPorts": {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 0, "maximum": 65535},
+        "default": list(WEB_PORTS),
+        "description": "Ports that may be opened to the internet (default: HTTP and HTTPS).",
+    }
+}
+
+
+def exposed_ranges(low: float, high: float, allowed: Iterable[int] = WEB_PORTS) -> list[tuple[int, int]]:
+    """The parts of the port range ``low``-``high`` that are not ``allowed`` (ascending, merged)."""
+    out: list[tuple[int, int]] = []
+    start = int(low)
+    for port in sorted({int(p) for p in allowed if low <= p <= high}):
+        if port > start:
+            out.append((start, port - 1))
+        start = port + 1
+    if start <= high:
+        out.append((start, int(high)))
+    return out
+
+
+def format_ranges(ranges: Iterable[tuple[int, int]]) -> str:
+    """``[(22, 22), (8000, 8079)]`` -> ``"22, 8000-8079"``; an admin or database port in a range is named."""
+    parts = []
+    for low, high in ranges:
+        text = str(low) if low == high else f"{low}-{high}"
+        admin = [p for p in ADMIN_PORTS if low <= p <= high]
+        if admin and low != high:
+            text += f" (incl. {', '.join(map(str, admin))})"
+        parts.append(text)
+    return ", ".join(parts)
 
 
 def is_world(cidr: Any) -> bool:

@@ -90,7 +90,7 @@ def _reporter(policy: meta.Policy, config: dict[str, Any], report_violation: Rep
 
 def build_resource_policy(policy: meta.Policy) -> ResourceValidationPolicy:
     types = frozenset(policy.types)
-    check, fix = policy.check, policy.remediate
+    fix = policy.remediate
 
     def validate(args: Any, report_violation: Report) -> None:
         if args.resource_type not in types:
@@ -98,7 +98,7 @@ def build_resource_policy(policy: meta.Policy) -> ResourceValidationPolicy:
         config = policy.configured(args.get_config())
         report = _reporter(policy, config, report_violation)
         with _guard(report_violation):
-            for message in check(args.props, config) or ():
+            for message in policy.check_resource(args.props, config, args.resource_type):
                 report(message, args.urn, args.name)
 
     def remediate(args: Any) -> Any:

@@ -50,7 +50,9 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
             "cluster": cluster.model_dump(exclude_none=True, exclude={"context"}),
             **{c: ctx.config.cloud_settings(c).model_dump() for c in sorted(used) if c in ("aws", "gcp")},
         }
-        identity = ClusterIdentity(f"{ctx.name}-cluster-identity", cast(Any, identity_args), opts=_with_provider(ctx, used))
+        identity = ClusterIdentity(
+            f"{ctx.name}-cluster-identity", cast(Any, identity_args), opts=_with_provider(ctx, used)
+        )
         links = identity.links
     out: dict[str, Tenant] = {}
     for spec in tenants:

@@ -61,6 +61,39 @@ def vault_uri(ctx: TenantContext) -> str:
     return f"https://{vault_name(ctx)}.vault.azure.net/"
 
 
+#: Azure keeps soft-deleted blobs and containers at most 365 days.
+AZURE_SOFT_DELETE_MAX_DAYS = 365
+#: Days the tenant's Log Analytics workspace keeps audit logs (at least a year: annual audits see it all).
+AUDIT_RETENTION_DAYS = 365
+
+
+def audit_logs(ctx: TenantContext, group: pulumi.Resource, vault: pulumi.Resource, rg: str, location: str) -> None:
+    """The vault's audit log (who used which key, when) in a Log Analytics workspace of the tenant's own.
+
+    The workspace is audit evidence, kept like data; the tenant's workload identity has no access to it.
+    """
+    workspace_name = "log-" + ctx.physical(max_len=59)
+    workspace = azure.operationalinsights.Workspace(
+        f"{ctx.name}-audit-workspace",
+        workspace_name=workspace_name,
+        resource_group_name=rg,
+        location=location,
+        sku={"name": "PerGB2018"},
+        retention_in_days=AUDIT_RETENTION_DAYS,
+        tags=ctx.tags,
+        opts=ctx.after(group, data=True),
+    )
+    azure.monitor.DiagnosticSetting(
+        f"{ctx.name}-vault-audit",
+        name="plinth-audit",
+        resource_uri=arm_id(ctx, "Microsoft.KeyVault/vaults", vault_name(ctx)),
+        workspace_id=arm_id(ctx, "Microsoft.OperationalInsights/workspaces", workspace_name),
+        logs=[{"category_group": "audit", "enabled": True}],
+        metrics=[{"category": "AllMetrics", "enabled": True}],
+        opts=ctx.after(workspace, vault),
+    )
+
+
 def network_rules(subnets: list[str], ip_ranges: list[str]) -> dict[str, Any]:
     """Deny by default; trusted Azure services (encryption, backup) and the cluster's networks get in."""
     rules: dict[str, Any] = {"default_action": "Deny", "bypass": "AzureServices"}
@@ -92,13 +125,16 @@ def build(ctx: TenantContext) -> CloudResult:
             "enable_purge_protection": True,
             "enable_soft_delete": True,
             "soft_delete_retention_in_days": SOFT_DELETE_DAYS,
-            "public_network_access": "Enabled",
-            # Only trusted Azure services (storage encryption) and allow-listed networks get in.
+            # No public endpoint: only trusted Azure services (storage encryption through the bypass) and private
+            # endpoints reach the vault; workloads never need it (they use the storage account).
+            "public_network_access": "Disabled",
             "network_acls": {"default_action": "Deny", "bypass": "AzureServices"},
         },
         tags=ctx.tags,
         opts=ctx.after(group, data=True),
     )
+    # Keys have an expiry date (CIS Azure 8.1/8.2); rotation (every 90 days) renews the key long before.
+    expiry = time.Offset(f"{name}-key-expiry", offset_years=1, opts=ctx.after(vault))
     key = azure.keyvault.Key(
         f"{name}-key",
         key_name="data",
@@ -108,6 +144,7 @@ def build(ctx: TenantContext) -> CloudResult:
             "kty": "RSA",
             "key_size": 3072,
             "key_ops": ["wrapKey", "unwrapKey"],
+            "attributes": {"enabled": True, "expires": expiry.unix},
             "rotation_policy": {
                 "attributes": {"expiry_time": KEY_EXPIRY},
                 "lifetime_actions": [{"action": {"type": "rotate"}, "trigger": {"time_after_create": KEY_ROTATION}}],
@@ -154,6 +191,9 @@ def build(ctx: TenantContext) -> CloudResult:
         allow_cross_tenant_replication=False,
         default_to_o_auth_authentication=True,
         network_rule_set=network_rules(settings.allowed_subnet_ids, settings.allowed_ip_ranges),
+        # A public endpoint only when some network must reach the account through it (firewall rules still deny
+        # everything else); otherwise private endpoints only (CIS Azure 3.7).
+        public_network_access="Enabled" if settings.allowed_subnet_ids or settings.allowed_ip_ranges else "Disabled",
         identity={
             "type": "UserAssigned",
             "user_assigned_identities": [
@@ -177,6 +217,22 @@ def build(ctx: TenantContext) -> CloudResult:
         tags=ctx.tags,
         opts=ctx.after(key, encryption_identity, key_access, propagated, data=True),
     )
+    # Deleted blobs and containers stay recoverable for the tier's retention; every overwrite keeps a version.
+    retention = {
+        "enabled": True,
+        "days": min(AZURE_SOFT_DELETE_MAX_DAYS, conventions.TIER_NONCURRENT_RETENTION_DAYS[spec.tier]),
+    }
+    azure.storage.BlobServiceProperties(
+        f"{name}-storage-blob-service",
+        account_name=storage_account_name(ctx),
+        resource_group_name=rg,
+        blob_services_name="default",
+        delete_retention_policy=retention,
+        container_delete_retention_policy=retention,
+        is_versioning_enabled=True,
+        opts=ctx.after(account),
+    )
+    audit_logs(ctx, group, vault, rg, location)
     container = azure.storage.BlobContainer(
         f"{name}-data",
         container_name="data",

@@ -11,7 +11,7 @@ deliberate; the finding asks for a suppression that says so.
 from policies.aws._network import world_ranges
 from policies.aws.ec2_securitygroup_admin_ports_restricted import TYPES
 from policies.meta import resource_policy
-from policies.props import ADMIN_PORTS, format_ranges, ranges_without
+from policies.props import ADMIN_PORTS, exposed_ranges, format_ranges
 
 CONFIG = {
     "allowedPorts": {
@@ -26,7 +26,7 @@ CONFIG = {
 def check(props, config):
     excluded = {*config["allowedPorts"], *ADMIN_PORTS}
     for low, high in world_ranges(props):
-        rest = ranges_without(low, high, excluded)
+        rest = exposed_ranges(low, high, excluded)
         if rest:
             yield f"Ingress from the internet reaches port(s) {format_ranges(rest)}, beyond the allowed web ports."
 

@@ -1,20 +1,25 @@
-from policies.meta import resource_policy
-from policies.props import as_list
+"""Cloud Storage IAM never grants a role to allUsers or allAuthenticatedUsers.
 
-PUBLIC = ("allUsers", "allAuthenticatedUsers")
+Follows CIS GCP Foundations v3.0 5.1 (Cloud Storage buckets are not anonymously or publicly accessible), Checkov
+CKV_GCP_28 and Prowler cloudstorage_bucket_public_access, on every IAM resource kind of buckets and managed
+folders: member, binding and the whole policy (``policyData``). Mandatory and never waived: public data is the
+breach itself.
+"""
+
+from policies.gcp._iam import describe, iam_types, public_grants
+from policies.meta import resource_policy
 
 
 def check(props, config):
-    members = as_list(props.get("member")) + as_list(props.get("members"))
-    for member in members:
-        if member in PUBLIC:
-            yield f"The bucket grants {props.get('role')} to {member}."
+    found = public_grants(props)
+    if found:
+        yield f"The bucket grants {describe(found)}."
 
 
 POLICY = resource_policy(
     name="gcp-storage-bucketiam-public-forbidden",
     description="Cloud Storage IAM never grants access to allUsers or allAuthenticatedUsers.",
-    types=["gcp:storage/bucketIAMMember:BucketIAMMember", "gcp:storage/bucketIAMBinding:BucketIAMBinding"],
+    types=iam_types("storage", "bucketIAM", "managedFolderIam"),
     check=check,
     severity="critical",
     frameworks=["soc2:CC6.6", "gdpr:Art.32", "cis:gcp-5.1"],

@@ -8,8 +8,10 @@ from policies.props import get
 
 #: Taggable types and where their tags or labels live (components/conventions.py); the check applies to exactly these.
 TAGGABLE = conventions.TAGGABLE_TYPES
-#: Where to look for tags, most common first (the check sees props, not the type).
-TAG_PATHS = tuple(dict.fromkeys(sorted(TAGGABLE.values(), key=lambda p: (p != "tags", p.count("."), p))))
+#: Every place a catalogued type keeps its tags or labels. Each type is read at its own (a GCP resource may
+#: also carry a ``tags`` map of Resource Manager tags, which are not labels; an EKS node group has Kubernetes
+#: ``labels`` beside its ``tags``).
+TAG_PATHS = tuple(dict.fromkeys(sorted(TAGGABLE.values(), key=lambda p: (p == "tags", p.count("."), p))))
 
 
 def _required(tags):
@@ -19,17 +21,15 @@ def _required(tags):
     return keys
 
 
-def tag_keys(props) -> tuple[str | None, set[str]]:
-    """(where the tags are, their keys); a tag whose value is unknown at preview still counts as present."""
-    for path in TAG_PATHS:
-        value = get(props, path)
-        if isinstance(value, Mapping):
-            return path, set(value)
-    return None, set()
+def tag_keys(props, resource_type: str) -> tuple[str, set[str]]:
+    """(where the type keeps its tags, their keys); a tag whose value is unknown at preview still counts."""
+    path = TAGGABLE[resource_type]
+    value = get(props, path)
+    return path, set(value) if isinstance(value, Mapping) else set()
 
 
-def check(props, config):
-    path, tags = tag_keys(props)
+def check(props, config, resource_type):
+    path, tags = tag_keys(props, resource_type)
     # GCP labels (anything but AWS/Azure "tags") hold normalised keys: lower case, [a-z0-9_-].
     key_of = conventions.gcp_label_value if path not in (None, "tags") else (lambda k: k)
     missing = [k for k in _required(tags) if key_of(k) not in tags]

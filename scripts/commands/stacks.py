@@ -34,8 +34,10 @@ def _check(project_dir, stack: str) -> tuple[str, list[str]]:
         return "invalid", str(err).splitlines()
     except UnicodeDecodeError as err:
         return "invalid", [f"{folder.name}/Pulumi.{stack}.yaml: not UTF-8 text: byte at offset {err.start}"]
+    from components import tenant
+
     cfg = loaded.config
-    return f"ok       {cfg.environment:<12} {len(cfg.tenants)}", []
+    return f"ok       {cfg.environment:<12} {len(cfg.section(tenant.CAPABILITY))}", []
 
 
 def run(args: argparse.Namespace) -> int:

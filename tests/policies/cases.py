@@ -271,7 +271,8 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
     "azure-storage-account-public-blob-forbidden": (
         "azure-native:storage:StorageAccount",
         {"allowBlobPublicAccess": False},
-        [("allowBlobPublicAccess", True), ("allowBlobPublicAccess", DELETE)],
+        # Unset is false in the storage API azure-native 3 uses (2024-01-01): see test_azure_policies.py.
+        [("allowBlobPublicAccess", True)],
         "allowBlobPublicAccess",
     ),
     "azure-storage-account-encryption-hardened": (
@@ -655,3 +656,7 @@ CASES.update(
 from tests.policies.cases_aws import AWS_CASES  # noqa: E402
 
 CASES.update(AWS_CASES)
+# The GCP and Azure coverage policies keep their cases in their own module (one file per branch of work).
+from tests.policies.cases_gcp_azure import CASES as _GCP_AZURE_CASES  # noqa: E402
+
+CASES.update(_GCP_AZURE_CASES)

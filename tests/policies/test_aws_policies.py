@@ -199,9 +199,10 @@ def test_network_readers():
     assert _network.port_range({"ipProtocol": "-1"}) == (0, 65535)
     assert _network.port_range({"protocol": "tcp"}) == (0, 65535), "a rule without ports opens them all"
     assert _network.security_group_ingress({"type": "egress", "protocol": "-1"}) == []
-    assert P_props.ranges_without(0, 65535, [80, 443]) == [(0, 79), (81, 442), (444, 65535)]
-    assert P_props.ranges_without(443, 443, [443]) == []
-    assert P_props.format_ranges([(22, 22), (1024, 65535)]) == "22, 1024-65535"
+    assert P_props.exposed_ranges(0, 65535, [80, 443]) == [(0, 79), (81, 442), (444, 65535)]
+    assert P_props.exposed_ranges(443, 443, [443]) == []
+    assert P_props.format_ranges([(22, 22), (1024, 65535)]).startswith("22, 1024-65535 (incl. 3389, ")
+    assert P_props.format_ranges([(8000, 8079)]) == "8000-8079"
     assert [P_props.as_bool(v) for v in (True, "true", "False", None, "yes")] == [True, True, False, None, None]
 
 

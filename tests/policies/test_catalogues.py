@@ -180,9 +180,8 @@ def test_remediation_adds_the_environment_from_the_stacks_config(monkeypatch):
     policy = P["stack-resource-tags-required"]
     bucket = "aws:s3/bucket:Bucket"
     monkeypatch.setenv("PULUMI_CONFIG", '{"plinth:environment": "staging"}')
-    fixed = remediate(
-        policy, bucket, {"bucket": "b", "tags": {"tenant": "acme"}}, config={"enforcementLevel": "remediate"}
-    )
+    on = {"enforcementLevel": "remediate"}
+    fixed = remediate(policy, bucket, {"bucket": "b", "tags": {"tenant": "acme"}}, config=on)
     assert fixed["tags"] == {"tenant": "acme", "managed-by": "plinth", "environment": "staging"}
     assert analyze(policy, bucket, fixed).violations == ["Missing required tag(s): cost-center."]
     monkeypatch.setenv("PULUMI_CONFIG", "{}")

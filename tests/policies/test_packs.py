@@ -30,8 +30,16 @@ def test_dev_stack_passes_every_mandatory_policy(dev_report):
     assert sum(p["policies"] for p in dev_report.packs) == len(list(all_policies()))
 
 
-def test_dev_stack_has_no_finding_at_all(dev_report):
-    assert [f"{f.policy}: {f.message}" for f in dev_report.of("violation")] == []
+#: The dev stack's cluster is EKS: initech's pods reach their Azure storage account over its public endpoint,
+#: restricted by the account's firewall to the cluster's NAT addresses (plinth:azure.allowedIpRanges). CIS Azure
+#: 3.7 asks for private endpoints only, which a cluster outside Azure cannot use without a VPN: the one advisory
+#: finding the dev stack has by design. Without allowed networks Plinth disables the public endpoint.
+BY_DESIGN = {("azure-storage-account-publicnetwork-disabled", "initech-storage")}
+
+
+def test_dev_stack_has_no_finding_beyond_its_documented_trade_off(dev_report):
+    found = {(f.policy, f.urn.rsplit("::", 1)[-1]) for f in dev_report.of("violation")}
+    assert found == BY_DESIGN, [f"{f.policy}: {f.message}" for f in dev_report.of("violation")]
 
 
 def test_dev_stack_values_unknown_at_preview_are_listed_not_passed(dev_report):

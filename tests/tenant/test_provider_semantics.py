@@ -182,13 +182,16 @@ def test_azure_storage_without_allowed_networks_warns_that_workloads_cannot_reac
     plan = run_platform(stack(tenant(cloud="azure")))
     warnings = [d.message for d in plan.diagnostics if d.severity == "warning"]
     assert any("denies every network" in w and "allowedSubnetIds" in w for w in warnings), warnings
+    closed = only(tenant_resources(plan, "acme"), "azure-native:storage:StorageAccount").inputs
+    assert closed["publicNetworkAccess"] == "Disabled", "no network needs the public endpoint: private endpoints only"
     subnet = (
         "/subscriptions/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d/resourceGroups/aks/providers/Microsoft.Network"
         "/virtualNetworks/v/subnets/nodes"
     )
     plan = run_platform(stack(tenant(cloud="azure"), azure={**BASE_STACK["azure"], "allowedSubnetIds": [subnet]}))
-    rules = only(tenant_resources(plan, "acme"), "azure-native:storage:StorageAccount").inputs["networkRuleSet"]
-    assert rules["virtualNetworkRules"] == [{"virtualNetworkResourceId": subnet, "action": "Allow"}]
+    account = only(tenant_resources(plan, "acme"), "azure-native:storage:StorageAccount").inputs
+    assert account["networkRuleSet"]["virtualNetworkRules"] == [{"virtualNetworkResourceId": subnet, "action": "Allow"}]
+    assert account["publicNetworkAccess"] == "Enabled", "service endpoints and IP rules need the public endpoint"
     assert not [d for d in plan.diagnostics if d.severity == "warning"]
 
 
@@ -323,3 +326,22 @@ def test_internet_egress_for_regulated_tenants_needs_an_acknowledgement():
         source="test",
     )
     parse(stack(tenant(compliance=["soc2"], allowedEgress=[rule])), source="test")
+
+
+def test_azure_tenants_keep_audit_logs_soft_delete_and_expiring_keys(dev_plan):
+    resources = tenant_resources(dev_plan, "initech")
+    vault = only(resources, "azure-native:keyvault:Vault").inputs["properties"]
+    assert vault["publicNetworkAccess"] == "Disabled", "only trusted services (storage encryption) reach the vault"
+    setting = only(resources, "azure-native:monitor:DiagnosticSetting").inputs
+    assert setting["resourceUri"].endswith(
+        "/providers/Microsoft.KeyVault/vaults/" + only(resources, "azure-native:keyvault:Vault").inputs["vaultName"]
+    )
+    assert setting["logs"] == [{"categoryGroup": "audit", "enabled": True}]
+    workspace = only(resources, "azure-native:operationalinsights:Workspace")
+    assert setting["workspaceId"].endswith("/workspaces/" + workspace.inputs["workspaceName"])
+    assert workspace.inputs["retentionInDays"] == 365 and workspace.protect, "audit evidence is kept like data"
+    blob = only(resources, "azure-native:storage:BlobServiceProperties").inputs
+    assert blob["deleteRetentionPolicy"] == {"enabled": True, "days": 30} and blob["isVersioningEnabled"] is True
+    key = only(resources, "azure-native:keyvault:Key")
+    offset = only(resources, "time:index/offset:Offset")
+    assert offset.urn in key.property_dependencies["properties"] and offset.inputs["offsetYears"] == 1
