@@ -318,7 +318,11 @@ def drill_cron_job(spec: VeleroSpec, tenant: BackupTenant, policy: BackupPolicy,
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",
-        "metadata": {"name": name, "namespace": spec.namespace, "labels": labels(environment, tenant.id)},
+        "metadata": {
+            "name": name,
+            "namespace": spec.namespace,
+            "labels": {**labels(environment, tenant.id), conventions.LABEL_RESTORE_DRILL: tenant.id},
+        },
         "spec": {
             "schedule": DRILL_SCHEDULES[policy.drill.frequency],
             "concurrencyPolicy": "Forbid",

@@ -282,8 +282,7 @@ def test_dr_objective_on_the_cluster_needs_the_buckets_copy():
     message = problems_of(doc)
     assert (
         "plinth:backup.velero.replication: namespace tenant-acme (Velero): the worst-case recovery point age "
-        "for restore after losing the region is never available"
-        in message
+        "for restore after losing the region is never available" in message
     )
 
 

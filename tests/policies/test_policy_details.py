@@ -13,7 +13,7 @@ from tests.policies.harness import analyze, analyze_stack
 
 P = {p.name: p for p in all_policies()}
 #: Custom resources Plinth's policies understand that no provider SDK ships.
-CRD_TYPES = {"kubernetes:argoproj.io/v1alpha1:Rollout"}
+CRD_TYPES = {"kubernetes:argoproj.io/v1alpha1:Rollout", "kubernetes:velero.io/v1:Schedule"}
 
 
 def _sdk_dir(token: str) -> Path:
