@@ -44,6 +44,10 @@ def check(cfg: StackConfig, spec: BackupSpec | None) -> list[Problem]:
             )
         )
     velero = spec.velero if cfg.kubernetes is not None else None
+    if velero is not None:
+        from components.backup.velero import residency_problems
+
+        problems += residency_problems(velero, tenants)
     for tenant in tenants:
         resolved, found = resolve(spec, tenant)
         problems += found

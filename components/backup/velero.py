@@ -337,6 +337,24 @@ def drill_cron_job(spec: VeleroSpec, tenant: BackupTenant, policy: BackupPolicy,
 
 
 # --- checks and objectives --------------------------------------------------------------------------
+def residency_problems(spec: VeleroSpec, tenants: list[Any]) -> list[tuple[str, str]]:
+    """Namespace backups hold the tenants' objects and volume snapshots: an EU tenant's stay in the EU."""
+    from components import clouds
+
+    eu = sorted(t.id for t in tenants if "gdpr" in t.compliance or t.data_residency == "eu")
+    if not eu:
+        return []
+    cloud = clouds.cloud(spec.provider)
+    out = []
+    where = [("backup.velero.config.region", spec.config.get("region"))]
+    if spec.replication is not None:
+        where.append(("backup.velero.replication.region", spec.replication.region))
+    for key, region in where:
+        if region and not cloud.is_eu(region):
+            out.append((key, f"{region} is outside the EU, but tenants {', '.join(eu)} keep their data in the EU"))
+    return out
+
+
 def problems(policy: BackupPolicy, at: Any) -> list[tuple[str, str]]:
     try:
         rpo.parse_standard_cron(policy.schedule.velero)

@@ -306,3 +306,31 @@ def test_copy_regions_per_cloud_are_valid_defaults_for_tests():
         from components import clouds
 
         assert clouds.cloud(cloud).valid_region(region)
+
+
+def test_namespace_backups_of_eu_tenants_stay_in_the_eu():
+    doc = backup_stack(tenant(compliance=["gdpr"]))
+    doc["backup"]["velero"]["replication"] = {"region": "us-east-1"}
+    assert "plinth:backup.velero.replication.region: us-east-1 is outside the EU, but tenants acme keep their data" in (
+        problems_of(doc)
+    )
+    doc = backup_stack(tenant())
+    doc["backup"]["velero"]["replication"] = {"region": "us-east-1"}
+    parse(doc, source="t")  # no EU tenant: any region
+
+
+def test_checking_backups_imports_no_provider_sdk(project_root):
+    """plinth stacks and the config checks stay fast: the per-cloud backup modules import their SDK lazily."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from components import stackfiles;"
+        f"stackfiles.load_stack_file(Path({str(project_root / 'stacks' / 'Pulumi.dev.yaml')!r}));"
+        "heavy = [m for m in ('pulumi_aws', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes') "
+        "if m in sys.modules]; print(','.join(heavy))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True, cwd=project_root
+    )
+    assert done.stdout.strip() == "", f"checking the backup section pulled in {done.stdout.strip()}"

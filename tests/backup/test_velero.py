@@ -392,3 +392,17 @@ def test_a_tenant_without_drills_gets_a_schedule_and_no_cron_job():
     plan = run_platform(backup_stack(tenant(tier="free")))
     kinds = sorted(r.type.rsplit(":", 1)[1] for r in backup_resources(plan, "acme"))
     assert kinds == ["Schedule"]
+
+
+def test_an_existing_velero_is_attached_to_not_installed():
+    doc = backup_stack(tenant(tier="standard"))
+    doc["backup"]["velero"].update(mode="existing", namespace="backups")
+    plan = run_platform(doc)
+    assert not plan.of_type("kubernetes:helm.sh/v3:Release"), "no second Velero"
+    assert not [r for r in plan.of_type("kubernetes:core/v1:Namespace") if r.inputs["metadata"]["name"] == "backups"]
+    location = plan.one("kubernetes:velero.io/v1:BackupStorageLocation")
+    assert location.inputs["metadata"]["namespace"] == "backups"
+    schedule = plan.one("kubernetes:velero.io/v1:Schedule")
+    assert schedule.inputs["metadata"]["namespace"] == "backups" and location.urn in schedule.dependencies
+    script = plan.one("kubernetes:core/v1:ConfigMap", "plinth-backup-drill-script")
+    assert script.inputs["data"]["drill.py"] == velero.DRILL_SCRIPT.read_text()
