@@ -448,13 +448,19 @@ def deep_merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any
 
 
 def _has(doc: Mapping[str, Any], loc: tuple[Any, ...]) -> bool:
+    """Whether the override ``doc`` (camelCase keys) sets the key at ``loc`` (Python or camelCase names); a
+    single mapping stands for a one-item list (``copyTo: {region: ...}``)."""
     value: Any = doc
     for part in loc:
         if isinstance(part, int):
+            if isinstance(value, Mapping) and part == 0:
+                continue
             if not isinstance(value, list) or part >= len(value):
                 return False
-        elif not isinstance(value, Mapping) or part not in value:
-            return False
+        else:
+            part = to_camel(str(part))
+            if not isinstance(value, Mapping) or part not in value:
+                return False
         value = value[part]
     return True
 

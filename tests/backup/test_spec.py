@@ -334,3 +334,20 @@ def test_checking_backups_imports_no_provider_sdk(project_root):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True, cwd=project_root
     )
     assert done.stdout.strip() == "", f"checking the backup section pulled in {done.stdout.strip()}"
+
+
+def test_problems_name_the_override_the_value_came_from():
+    spec = BackupSpec.model_validate(
+        {
+            "tiers": {"premium": {"drRpo": "12h", "copyTo": {"region": "eu-central-1"}}},
+            "tenants": {"acme": {"rto": "2h"}},
+        }
+    )
+    resolved, _ = resolve(spec, TenantSpec.model_validate({**tenant(), "tier": "premium"}))
+    assert resolved is not None
+    assert resolved.sources.path("dr_rpo") == "backup.tiers.premium.drRpo"
+    assert resolved.sources.path("copy_to", 0, "region") == "backup.tiers.premium.copyTo[0].region"
+    assert resolved.sources.path("rto") == "backup.tenants.acme.rto"
+    assert resolved.sources.path("retention", "daily") == "backup.tenants.acme.retention.daily", (
+        "a built-in value is fixed where the tenant's own overrides go"
+    )
