@@ -149,7 +149,7 @@ def datasets(policy: BackupPolicy, tenant: BackupTenant, environment: str, setti
             continuous_lag=0,  # object versioning keeps every version as it is replaced or deleted
             dr=dr,
             dr_key=("copy_to", 0, "schedule"),
-            dr_fix=dr_fix if dr is not None else objectives._no_fix,
+            dr_fix=dr_fix if dr is not None else objectives.no_fix,
         )
     )
     if policy.gcp.protect:
@@ -185,27 +185,24 @@ def build(ctx: BackupContext) -> dict[str, Any]:
 
     outputs: dict[str, Any] = {}
     if ctx.policy.copy_to:
-        outputs.update(_copy(ctx, gcp, known_after, tenant_gcp))
+        outputs.update(_copy(ctx, gcp, tenant_gcp))
     if needs_vault(ctx.policy, ctx.tenant):
         outputs.update(_vault(ctx, gcp, known_after, tenant_gcp, pulumi))
     return outputs
 
 
-def _agent_member(ctx: BackupContext, gcp: Any, lookup: str) -> Any:
-    """A service agent's member from the provider's lookup (which also creates the agent on first use)."""
+def _agent_member(ctx: BackupContext, gcp: Any, agent: str) -> Any:
+    """A service agent's member from the provider's lookup, which also creates the agent on first use
+    (``storage``: the Cloud Storage agent; ``transfer``: the Storage Transfer agent)."""
     number = ctx.settings.project_number
-    if lookup == "storage":
-        agent = gcp.storage.get_project_service_account_output(project=number)
+    if agent == "storage":
+        email = gcp.storage.get_project_service_account_output(project=number).email_address
     else:
-        agent = gcp.storage.get_transfer_project_service_account_output(project=number)
-    return (
-        agent.email.apply(lambda e: f"serviceAccount:{e}")
-        if lookup != "storage"
-        else agent.email_address.apply(lambda e: f"serviceAccount:{e}")
-    )
+        email = gcp.storage.get_transfer_project_service_account_output(project=number).email
+    return email.apply(lambda e: f"serviceAccount:{e}")
 
 
-def _copy(ctx: BackupContext, gcp: Any, known_after: Any, tenant_gcp: Any) -> dict[str, Any]:
+def _copy(ctx: BackupContext, gcp: Any, tenant_gcp: Any) -> dict[str, Any]:
     """A CMEK bucket in the copy region and a transfer job that fills it from the tenant's bucket."""
     policy, tenant = ctx.policy, ctx.tenant
     target = policy.copy_to[0]

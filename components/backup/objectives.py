@@ -17,7 +17,8 @@ from components.backup import rpo
 Fix = Callable[[int], str | None]
 
 
-def _no_fix(_target: int) -> str | None:
+def no_fix(_target: int) -> str | None:
+    """No schedule of the mechanism can meet the objective."""
     return None
 
 
@@ -37,8 +38,8 @@ class Dataset:
     dr_key: tuple[Any, ...] | str = ("copy_to",)
     dr_applies: bool = True
     """False when the mechanism is regional by design and another one covers the disaster case."""
-    local_fix: Fix = _no_fix
-    dr_fix: Fix = _no_fix
+    local_fix: Fix = no_fix
+    dr_fix: Fix = no_fix
 
 
 @dataclass
