@@ -6,7 +6,8 @@ region is named and whether it is in the EU/EEA (GDPR residency), how resources 
 identity there, and how Plinth's explicit provider for one region is made. Provider SDKs are
 imported only when a provider is made, so reading config stays fast.
 
-Adding a cloud means one entry here and one ``components/tenant/<cloud>.py`` module.
+Adding a cloud means one entry here, one ``components/tenant/<cloud>.py`` and one ``components/backup/<cloud>.py``
+module.
 """
 
 
@@ -192,6 +193,9 @@ class Cloud:
     make_provider: Callable[[str, Any, str, pulumi.ResourceOptions], pulumi.ProviderResource]
     tenant_module: str
     """The module that builds a tenant's resources on this cloud (``build(ctx)``)."""
+    backup_module: str
+    """The module that backs up a tenant's data on this cloud: ``problems``, ``datasets`` (recovery point
+    objectives) and ``build(ctx)`` (components/backup/)."""
 
     def default_region(self, settings: Any) -> str:
         return str(getattr(settings, self.region_key))
@@ -240,6 +244,7 @@ CLOUDS: dict[str, Cloud] = {
         identity="IAM role trusted through the cluster's IAM OIDC provider (IRSA)",
         make_provider=_aws_provider,
         tenant_module="components.tenant.aws",
+        backup_module="components.backup.aws",
     ),
     "gcp": Cloud(
         name="gcp",
@@ -255,6 +260,7 @@ CLOUDS: dict[str, Cloud] = {
         identity="service account reached through GKE Workload Identity or Workload Identity Federation",
         make_provider=_gcp_provider,
         tenant_module="components.tenant.gcp",
+        backup_module="components.backup.gcp",
     ),
     "azure": Cloud(
         name="azure",
@@ -269,6 +275,7 @@ CLOUDS: dict[str, Cloud] = {
         identity="user-assigned managed identity with a federated credential for the cluster's issuer",
         make_provider=_azure_provider,
         tenant_module="components.tenant.azure",
+        backup_module="components.backup.azure",
     ),
 }
 #: Resource packages -> cloud.

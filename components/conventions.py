@@ -31,6 +31,8 @@ LABEL_ENVIRONMENT = f"{LABEL_PREFIX}/environment"
 LABEL_COST_CENTER = f"{LABEL_PREFIX}/cost-center"
 LABEL_COMPLIANCE = f"{LABEL_PREFIX}/compliance"  # dot-joined, e.g. "gdpr.soc2"
 LABEL_DATA_RESIDENCY = f"{LABEL_PREFIX}/data-residency"
+#: On a restore drill (CronJob): the tenant whose backups it restores.
+LABEL_RESTORE_DRILL = f"{LABEL_PREFIX}/restore-drill"
 
 # Cloud tag keys (AWS and Azure accept these; GCP labels are normalised by gcp_labels()).
 TAG_MANAGED_BY = "managed-by"
@@ -284,6 +286,7 @@ STATEFUL_CLOUD_TYPES: frozenset[str] = frozenset(
         "aws:kinesis/stream:Stream",
         "aws:msk/cluster:Cluster",
         "gcp:storage/bucket:Bucket",
+        "gcp:backupdisasterrecovery/backupVault:BackupVault",
         "gcp:kms/keyRing:KeyRing",
         "gcp:kms/cryptoKey:CryptoKey",
         "gcp:sql/databaseInstance:DatabaseInstance",
@@ -305,6 +308,7 @@ STATEFUL_CLOUD_TYPES: frozenset[str] = frozenset(
         "azure-native:dbformysql:Server",
         "azure-native:cosmosdb:DatabaseAccount",
         "azure-native:compute:Disk",
+        "azure-native:dataprotection:BackupVault",
     }
 )
 #: Kubernetes objects whose deletion deletes data with them: a namespace takes its volumes and
@@ -338,6 +342,8 @@ TAGGABLE_TYPES: dict[str, str] = {
             "aws:efs/fileSystem:FileSystem",
             "aws:backup/vault:Vault",
             "aws:backup/plan:Plan",
+            "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+            "aws:sns/topic:Topic",
             "aws:secretsmanager/secret:Secret",
             "aws:ec2/vpc:Vpc",
             "aws:ec2/securityGroup:SecurityGroup",
@@ -376,6 +382,7 @@ TAGGABLE_TYPES: dict[str, str] = {
             "azure-native:cosmosdb:DatabaseAccount",
             "azure-native:network:VirtualNetwork",
             "azure-native:network:NetworkSecurityGroup",
+            "azure-native:dataprotection:BackupVault",
         )
     },
     **{
@@ -390,6 +397,7 @@ TAGGABLE_TYPES: dict[str, str] = {
             "gcp:compute/regionDisk:RegionDisk",
             "gcp:filestore/instance:Instance",
             "gcp:secretmanager/secret:Secret",
+            "gcp:backupdisasterrecovery/backupVault:BackupVault",
         )
     },
     # Cloud SQL keeps its labels inside the instance settings.

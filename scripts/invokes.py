@@ -27,8 +27,23 @@ def _gcs_service_agent(args: Mapping[str, Any]) -> dict[str, Any]:
     return {"emailAddress": email, "member": f"serviceAccount:{email}", "project": project, "id": email}
 
 
+def _transfer_service_agent(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The Storage Transfer Service agent of a project is ``project-<project number>@storage-transfer-service...``
+    (https://cloud.google.com/storage-transfer/docs/iam-cloud#google-managed). Offline the project must be
+    given by number."""
+    project = str(args.get("project") or "")
+    if not re.fullmatch(r"\d{6,20}", project):
+        raise LookupError(
+            f"getTransferProjectServiceAccount(project={project!r}): offline the project must be given by number "
+            "(the service agent's address is derived from it)"
+        )
+    email = f"project-{project}@storage-transfer-service.iam.gserviceaccount.com"
+    return {"email": email, "member": f"serviceAccount:{email}", "project": project, "id": email}
+
+
 ANSWERS: dict[str, Answer] = {
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
+    "gcp:storage/getTransferProjectServiceAccount:getTransferProjectServiceAccount": _transfer_service_agent,
 }
 
 

@@ -147,10 +147,12 @@ def _component_classes():
 
     found = []
     for info in pkgutil.walk_packages(components.__path__, "components."):
-        if info.name.rsplit(".", 1)[-1] in ("component", "identity", "platform"):
-            module = importlib.import_module(info.name)
-            found += [c for _, c in inspect.getmembers(module, inspect.isclass)
-                      if issubclass(c, pulumi.ComponentResource) and c.__module__ == module.__name__]
+        module = importlib.import_module(info.name)
+        found += [
+            c
+            for _, c in inspect.getmembers(module, inspect.isclass)
+            if issubclass(c, pulumi.ComponentResource) and c.__module__ == module.__name__
+        ]
     return sorted(found, key=lambda c: c.__name__)
 
 

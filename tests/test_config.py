@@ -98,7 +98,14 @@ def test_dev_stack_is_valid(project_root):
             {"plinth:aws": {"region": "eu-west-1", "accountId": "12"}},
             "plinth:aws.accountId: String should match pattern",
         ),
-        ({"plinth:backup": {"vaults": []}}, "plinth:backup: backup is not available in this version of Plinth yet"),
+        (
+            {"plinth:deployments": {"canary": []}},
+            "plinth:deployments: deployments is not available in this version of Plinth yet",
+        ),
+        (
+            {"plinth:backup": {"vaults": []}},
+            "plinth:backup.vaults: unknown key; allowed keys here: notify, tenants, tiers, velero",
+        ),
     ],
 )
 def test_errors_name_file_key_found_and_allowed(tmp_path, change, expected):

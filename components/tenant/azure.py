@@ -94,6 +94,35 @@ def audit_logs(ctx: TenantContext, group: pulumi.Resource, vault: pulumi.Resourc
     )
 
 
+def wrapping_key(
+    resource_name: str, key_name: str, vault: str, rg: str, tags: dict[str, str], opts: pulumi.ResourceOptions
+) -> azure.keyvault.Key:
+    """An RSA key that wraps storage or backup encryption keys, rotated every 90 days and never without an expiry.
+
+    Keys have an expiry date (CIS Azure 8.1/8.2): the first version expires a year after creation (a time
+    Offset, fixed once created); rotation creates a new version every 90 days, each expiring a year later.
+    """
+    expiry = time.Offset(f"{resource_name}-expiry", offset_years=1, opts=opts)
+    return azure.keyvault.Key(
+        resource_name,
+        key_name=key_name,
+        vault_name=vault,
+        resource_group_name=rg,
+        properties={
+            "kty": "RSA",
+            "key_size": 3072,
+            "key_ops": ["wrapKey", "unwrapKey"],
+            "attributes": {"enabled": True, "expires": expiry.unix},
+            "rotation_policy": {
+                "attributes": {"expiry_time": KEY_EXPIRY},
+                "lifetime_actions": [{"action": {"type": "rotate"}, "trigger": {"time_after_create": KEY_ROTATION}}],
+            },
+        },
+        tags=tags,
+        opts=opts,
+    )
+
+
 def network_rules(subnets: list[str], ip_ranges: list[str]) -> dict[str, Any]:
     """Deny by default; trusted Azure services (encryption, backup) and the cluster's networks get in."""
     rules: dict[str, Any] = {"default_action": "Deny", "bypass": "AzureServices"}
@@ -133,26 +162,7 @@ def build(ctx: TenantContext) -> CloudResult:
         tags=ctx.tags,
         opts=ctx.after(group, data=True),
     )
-    # Keys have an expiry date (CIS Azure 8.1/8.2); rotation (every 90 days) renews the key long before.
-    expiry = time.Offset(f"{name}-key-expiry", offset_years=1, opts=ctx.after(vault))
-    key = azure.keyvault.Key(
-        f"{name}-key",
-        key_name="data",
-        vault_name=vault_name(ctx),
-        resource_group_name=rg,
-        properties={
-            "kty": "RSA",
-            "key_size": 3072,
-            "key_ops": ["wrapKey", "unwrapKey"],
-            "attributes": {"enabled": True, "expires": expiry.unix},
-            "rotation_policy": {
-                "attributes": {"expiry_time": KEY_EXPIRY},
-                "lifetime_actions": [{"action": {"type": "rotate"}, "trigger": {"time_after_create": KEY_ROTATION}}],
-            },
-        },
-        tags=ctx.tags,
-        opts=ctx.after(vault, data=True),
-    )
+    key = wrapping_key(f"{name}-key", "data", vault_name(ctx), rg, ctx.tags, ctx.after(vault, data=True))
     encryption_identity = azure.managedidentity.UserAssignedIdentity(
         f"{name}-storage-identity",
         resource_name_=storage_identity_name,

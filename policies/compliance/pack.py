@@ -7,7 +7,9 @@ __main__.py hands the pack to policies.sdk.serve, which builds the PolicyPack.
 """
 
 from policies.aws import (
+    backup_plan_crossregion_copied,
     backup_plan_retention_minimum,
+    backup_vault_cmk_required,
     backup_vault_locked_hipaa,
     cloudtrail_trail_validated,
     cloudwatch_loggroup_retention_set,
@@ -24,6 +26,9 @@ from policies.aws import (
 from policies.azure import (
     compute_disk_cmk_required,
     cosmosdb_account_cmk_required,
+    dataprotection_vault_cmk_required,
+    dataprotection_vault_crossregion_enabled,
+    dataprotection_vault_immutable_hipaa,
     keyvault_vault_logging_enabled,
     monitor_subscriptiondiagnostic_categories_required,
     operationalinsights_workspace_retention_minimum,
@@ -32,6 +37,7 @@ from policies.azure import (
     storage_account_softdelete_enabled,
 )
 from policies.gcp import (
+    backupdisasterrecovery_vault_cmek_required,
     bigquery_dataset_cmek_required,
     bigquery_table_cmek_required,
     compute_disk_cmek_required,
@@ -44,13 +50,16 @@ from policies.gcp import (
     sql_instance_cmek_required,
     sql_instance_pitr_enabled,
     storage_bucket_cmek_required,
+    storage_bucket_crossregion_copied,
     storage_bucket_versioning_enabled,
 )
 from policies.kubernetes import (
     namespace_podsecurity_restricted,
     rbac_clusterrolebinding_tenant_forbidden,
+    velero_schedule_namespace_covered,
 )
 from policies.stack import (
+    backup_restoredrill_present,
     gdpr_data_resident,
     resource_tags_required,
     stateful_resource_protected,
@@ -63,6 +72,8 @@ POLICIES = tuple(
     for module in (
         backup_plan_retention_minimum,
         backup_vault_locked_hipaa,
+        backup_plan_crossregion_copied,
+        backup_vault_cmk_required,
         cloudtrail_trail_validated,
         rds_instance_backup_retained,
         s3_bucket_logging_enabled,
@@ -95,6 +106,13 @@ POLICIES = tuple(
         keyvault_vault_logging_enabled,
         monitor_subscriptiondiagnostic_categories_required,
         operationalinsights_workspace_retention_minimum,
+        dataprotection_vault_cmk_required,
+        dataprotection_vault_crossregion_enabled,
+        dataprotection_vault_immutable_hipaa,
+        backupdisasterrecovery_vault_cmek_required,
+        storage_bucket_crossregion_copied,
+        velero_schedule_namespace_covered,
+        backup_restoredrill_present,
         gdpr_data_resident,
         resource_tags_required,
         stateful_resource_protected,

@@ -2,7 +2,9 @@
 at rest, appear in ``kubectl describe`` and are readable by roles that may not read Secrets. Each ``data``
 entry is judged by policies/credentials.py: the whole value for credential shapes (keys, tokens, private key
 blocks, passwords in URLs); a one-line value by the entry's own name; a JSON or YAML document leaf by leaf;
-a properties or .env file line by line (``name=value``, ``name: value``). Values are never echoed."""
+a properties or .env file line by line (``name=value``, ``name: value``). A program's source (a script a Job
+runs from the ConfigMap) is only searched for credential shapes: its ``name = expression`` lines are code, not
+settings. Values are never echoed."""
 
 import json
 import re
@@ -41,9 +43,15 @@ def _leaves(value, name=""):
         yield name, value
 
 
+#: Entries that are program source, by file extension.
+SOURCE_FILES = (".py", ".sh", ".bash", ".js", ".mjs", ".ts", ".go", ".rb", ".java", ".lua", ".pl", ".php", ".ps1")
+
+
 def kinds_in(key: str, value: str) -> list[str]:
     """The kinds of credential one ConfigMap entry holds."""
     kinds = list(credential_kinds(value))
+    if key.lower().endswith(SOURCE_FILES):
+        return kinds
     document = _document(value) if value.lstrip()[:1] in ("{", "[") or "\n" in value.strip() else None
     if document is not None:
         pairs = list(_leaves(document))

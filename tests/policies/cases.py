@@ -49,6 +49,7 @@ TLS_POLICY = {
 }
 
 ROLE_DEFINITIONS = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions"
+COPY_DEST = "arn:aws:backup:eu-central-1:1:backup-vault:v"
 # name: (type, good props, [(path, bad value), ...], a path whose unknown value must stop the check)
 CASES: dict[str, tuple[str, dict, list, str]] = {
     "aws-s3-bucket-encryption-required": (
@@ -196,7 +197,14 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
     "aws-backup-plan-retention-minimum": (
         "aws:backup/plan:Plan",
         {"rules": [{"ruleName": "daily", "lifecycle": {"deleteAfter": 35.0}}], "tags": {"compliance": "soc2"}},
-        [("rules.0.lifecycle.deleteAfter", 7.0), ("tags.compliance", "hipaa")],
+        [
+            ("rules.0.lifecycle.deleteAfter", 7.0),
+            ("tags.compliance", "hipaa"),
+            (
+                "rules.0.copyActions",
+                [{"destinationVaultArn": COPY_DEST, "lifecycle": {"deleteAfter": 7.0}}],
+            ),
+        ],
         "rules",
     ),
     "aws-ec2-instance-type-allowed": (
@@ -438,6 +446,68 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         {"databaseName": "db", "serverName": "s", "resourceGroupName": "rg", "tdeName": "current", "state": "Enabled"},
         [("state", "Disabled")],
         "state",
+    ),
+    "aws-backup-vault-cmk-required": (
+        "aws:backup/vault:Vault",
+        {"name": "v", "kmsKeyArn": "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+        [("kmsKeyArn", DELETE), ("kmsKeyArn", "arn:aws:kms:eu-west-1:210987654321:alias/aws/backup")],
+        "kmsKeyArn",
+    ),
+    "azure-dataprotection-vault-cmk-required": (
+        "azure-native:dataprotection:BackupVault",
+        {
+            "properties": {
+                "securitySettings": {
+                    "encryptionSettings": {
+                        "state": "Enabled",
+                        "keyVaultProperties": {"keyUri": "https://kv.vault.azure.net/keys/backup"},
+                    }
+                }
+            }
+        },
+        [
+            ("properties.securitySettings.encryptionSettings.state", "Disabled"),
+            ("properties.securitySettings.encryptionSettings.keyVaultProperties", DELETE),
+        ],
+        "properties.securitySettings.encryptionSettings.state",
+    ),
+    "gcp-backupdisasterrecovery-vault-cmek-required": (
+        "gcp:backupdisasterrecovery/backupVault:BackupVault",
+        {"encryptionConfig": {"kmsKeyName": "projects/p/locations/europe-west4/keyRings/r/cryptoKeys/backup"}},
+        [("encryptionConfig", DELETE), ("encryptionConfig.kmsKeyName", "")],
+        "encryptionConfig.kmsKeyName",
+    ),
+    "azure-dataprotection-vault-immutable-hipaa": (
+        "azure-native:dataprotection:BackupVault",
+        {
+            "tags": {"compliance": "hipaa.soc2"},
+            "properties": {
+                "securitySettings": {
+                    "immutabilitySettings": {"state": "Unlocked"},
+                    "softDeleteSettings": {"state": "AlwaysOn"},
+                }
+            },
+        },
+        [
+            ("properties.securitySettings.immutabilitySettings.state", "Disabled"),
+            ("properties.securitySettings.softDeleteSettings.state", "Off"),
+        ],
+        "properties.securitySettings.immutabilitySettings.state",
+    ),
+    "azure-dataprotection-vault-crossregion-enabled": (
+        "azure-native:dataprotection:BackupVault",
+        {
+            "tags": {"tier": "premium"},
+            "properties": {
+                "storageSettings": [{"datastoreType": "VaultStore", "type": "GeoRedundant"}],
+                "featureSettings": {"crossRegionRestoreSettings": {"state": "Enabled"}},
+            },
+        },
+        [
+            ("properties.storageSettings.0.type", "ZoneRedundant"),
+            ("properties.featureSettings.crossRegionRestoreSettings.state", "Disabled"),
+        ],
+        "properties.storageSettings",
     ),
     "kubernetes-pod-token-automount-disabled": (
         "kubernetes:batch/v1:CronJob",

@@ -14,8 +14,8 @@ from policies.stack import stateful_resource_protected
 from tests.policies.harness import analyze, analyze_stack
 
 P = {p.name: p for p in all_policies()}
-#: Custom resources Plinth's policies understand that no provider SDK ships (Argo Rollouts, KubeRay, Kubeflow).
-CRD_TYPES = set(CUSTOM_WORKLOAD_TYPES)
+#: Custom resources Plinth's policies understand that no provider SDK ships (Argo Rollouts, KubeRay, Kubeflow, Velero).
+CRD_TYPES = set(CUSTOM_WORKLOAD_TYPES) | {"kubernetes:velero.io/v1:Schedule"}
 
 
 def _sdk_dir(token: str) -> Path:
