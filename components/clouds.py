@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Callable, Mapping, NotRequired, TypedDict
 
 import pulumi
-
 from pydantic import Field, StringConstraints, field_validator
 
 from components.base import StrictModel
