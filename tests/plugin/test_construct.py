@@ -20,6 +20,7 @@ from pulumi.runtime.proto import errors_pb2, provider_pb2, status_pb2
 from components import plugin
 from components.tenant.component import Tenant
 from scripts import engine
+from scripts import pulumi_json as pj
 from tests.plugin.engine_side import EngineSide, PluginProcess
 from tests.test_components_args import ACME
 
@@ -162,3 +163,22 @@ def test_a_missing_required_input_is_named(side: EngineSide, started: PluginProc
         construct(side, started, "plinth:index:Tenant", "acme", inputs)
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert [path for path, _ in property_errors(raised.value)] == ["costCenter"]
+
+
+def test_a_secret_the_program_passes_inside_an_argument_stays_secret(side: EngineSide, started: PluginProcess):
+    """A YAML program's ``routingKey: ${secretConfig}`` reaches the plugin as a secret output value nested in
+    the plain ``alerting`` object (the provider accepts output values); the children get a secret, never text."""
+    routing_key = {pj.SIG_KEY: pj.OUTPUT_SIG, "value": "pd-routing-key-from-config", "secret": True}
+    inputs = {
+        "environment": "dev",
+        "cluster": {},
+        "alerting": {
+            "receivers": [{"name": "oncall", "pagerduty": {"routingKey": routing_key}}],
+            "routes": {"P0": "oncall", "P1": "oncall", "P2": "oncall", "P3": "oncall"},
+        },
+    }
+    construct(side, started, "plinth:index:MonitoringStack", "mon", inputs)
+    plan = side.plan()
+    credentials = plan.one("kubernetes:core/v1:Secret")
+    assert credentials.inputs["stringData"] == engine.SECRET
+    assert "pd-routing-key-from-config" not in json.dumps(plan.to_json()), "the key never appears in plain text"
