@@ -93,6 +93,8 @@ class AzureSettings(StrictModel):
 
 # Plain-typed settings for components' arguments (same fields, Python names).
 class AwsAccountArgs(TypedDict):
+    """The AWS account resources are created in."""
+
     region: str
     """Default region of the account (the tenant's region when it sets none)."""
     account_id: str
@@ -100,6 +102,8 @@ class AwsAccountArgs(TypedDict):
 
 
 class GcpProjectArgs(TypedDict):
+    """The GCP project resources are created in."""
+
     project: str
     """The project id the tenant's resources live in."""
     region: str
@@ -109,6 +113,8 @@ class GcpProjectArgs(TypedDict):
 
 
 class AzureSubscriptionArgs(TypedDict):
+    """The Azure subscription resources are created in."""
+
     location: str
     """Default location (the tenant's region when it sets none)."""
     tenant_id: str

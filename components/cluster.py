@@ -43,6 +43,8 @@ class KubernetesSettings(StrictModel):
 
 
 class ClusterArgs(TypedDict, total=False):
+    """The Kubernetes cluster a component's objects are created on, and how its workloads reach the clouds."""
+
     version: str
     """Kubernetes minor version the objects are written for (``"1.33"``)."""
     oidc_issuer_url: str

@@ -24,6 +24,8 @@ CHART = "kube-prometheus-stack"
 
 # --- Arguments (plain types) -------------------------------------------------------------------------
 class PrometheusArgs(TypedDict, total=False):
+    """Where the SLO rules run: a Prometheus that Plinth installs, or one that already runs."""
+
     mode: str
     """``install`` (a pinned kube-prometheus-stack Helm release, default) or ``existing`` (a running operator)."""
     chart_version: str
@@ -35,6 +37,8 @@ class PrometheusArgs(TypedDict, total=False):
 
 
 class RatioSliArgs(TypedDict):
+    """An SLI as a ratio of two PromQL rates: bad events over all events."""
+
     error_query: str
     """PromQL rate of bad events with ``{{.window}}`` where the range goes."""
     total_query: str
@@ -42,6 +46,8 @@ class RatioSliArgs(TypedDict):
 
 
 class LatencySliArgs(TypedDict):
+    """An SLI from a latency histogram: requests slower than a bucket bound are the bad events."""
+
     bucket_metric: str
     """A classic histogram's ``*_bucket`` series."""
     threshold_seconds: float
@@ -51,6 +57,8 @@ class LatencySliArgs(TypedDict):
 
 
 class SliArgs(TypedDict, total=False):
+    """How good and bad events are counted: exactly one of ``ratio`` or ``latency``."""
+
     ratio: RatioSliArgs
     """Errors over total (set exactly one of ratio or latency)."""
     latency: LatencySliArgs
@@ -58,48 +66,70 @@ class SliArgs(TypedDict, total=False):
 
 
 class SloAlertingArgs(TypedDict):
+    """The multi-window burn-rate alerts of an SLO: a page for fast burns, a ticket for slow ones."""
+
     name: str
     """CamelCase alert name shared by the page and the ticket alert."""
     page_priority: NotRequired[str]
-    """``P0`` or ``P1`` (default P1)."""
+    """Priority of the page alert: ``P0`` or ``P1`` (default ``P1``)."""
     ticket_priority: NotRequired[str]
-    """``P2`` or ``P3`` (default P3)."""
+    """Priority of the ticket alert: ``P2`` or ``P3`` (default ``P3``)."""
     labels: NotRequired[dict[str, str]]
+    """Extra labels on both alerts (e.g. ``team``), used by Alertmanager routing."""
     annotations: NotRequired[dict[str, str]]
+    """Extra annotations on both alerts (e.g. ``runbook``)."""
 
 
 class SloArgs(TypedDict):
+    """A service level objective, turned into Sloth-compatible recording rules and alerts."""
+
     name: str
+    """The SLO's name (a DNS label); with ``service`` it forms the SLO id ``<service>-<name>``."""
     service: str
+    """The service the SLO measures (a DNS label)."""
     objective: float
     """Target percentage of good events, e.g. 99.9."""
     sli: SliArgs
+    """How good and bad events are counted."""
     alerting: SloAlertingArgs
+    """The burn-rate alerts of the SLO."""
     tenant: NotRequired[str]
     """The tenant the SLO belongs to (labels every rule, adds a tenant dashboard)."""
     description: NotRequired[str]
+    """What the SLO promises, in words (shown on dashboards)."""
     period: NotRequired[str]
-    """``30d`` (default) or ``28d``."""
+    """The SLO window: ``30d`` (default) or ``28d``."""
     labels: NotRequired[dict[str, str]]
+    """Extra labels on every rule of the SLO."""
 
 
 class SlackReceiverArgs(TypedDict):
+    """Alerts posted to a Slack channel through an incoming webhook."""
+
     channel: str
+    """The channel, e.g. ``#oncall``."""
     api_url: pulumi.Input[str]
     """The incoming-webhook URL (a credential: passed on as a Pulumi secret)."""
 
 
 class EmailReceiverArgs(TypedDict):
+    """Alerts sent as e-mail through an SMTP server."""
+
     to: str
+    """The recipient's address."""
     from_: str
+    """The sender's address."""
     smarthost: str
     """``host:port`` of the SMTP server (TLS required)."""
     auth_username: NotRequired[str]
+    """The SMTP user name (with ``authPassword``)."""
     auth_password: NotRequired[pulumi.Input[str]]
     """A credential: passed on as a Pulumi secret."""
 
 
 class WebhookReceiverArgs(TypedDict):
+    """Alerts posted as Alertmanager webhook JSON to an HTTPS endpoint."""
+
     url: str
     """HTTPS URL without credentials."""
     bearer_token: NotRequired[pulumi.Input[str]]
@@ -107,36 +137,56 @@ class WebhookReceiverArgs(TypedDict):
 
 
 class PagerDutyReceiverArgs(TypedDict):
+    """Alerts sent to a PagerDuty service through the Events API v2."""
+
     routing_key: pulumi.Input[str]
     """The Events API v2 routing key (a credential: passed on as a Pulumi secret)."""
 
 
 class ReceiverArgs(TypedDict):
+    """A named alert destination: exactly one of ``slack``, ``email``, ``webhook`` or ``pagerduty``."""
+
     name: str
+    """The receiver's name (a DNS label), used in ``routes``."""
     slack: NotRequired[SlackReceiverArgs]
+    """Post to a Slack channel."""
     email: NotRequired[EmailReceiverArgs]
+    """Send e-mail."""
     webhook: NotRequired[WebhookReceiverArgs]
+    """Post to an HTTPS endpoint."""
     pagerduty: NotRequired[PagerDutyReceiverArgs]
+    """Open PagerDuty incidents."""
 
 
 class AlertingArgs(TypedDict):
+    """Alertmanager routing: where the alerts of each priority go."""
+
     receivers: list[ReceiverArgs]
+    """The destinations (at least one, unique names)."""
     routes: dict[str, str]
-    """Receiver name per priority P0-P3 (all four)."""
+    """Receiver name per priority: ``P0``, ``P1``, ``P2`` and ``P3`` (all four)."""
     group_by: NotRequired[list[str]]
+    """Labels Alertmanager groups alerts by (default ``tenant``, ``sloth_slo``, ``alertname``)."""
     repeat_interval: NotRequired[dict[str, str]]
+    """Re-send interval of a firing alert per priority ``P0``, ``P1``, ``P2``, ``P3`` (default 30m, 1h, 4h, 24h)."""
 
 
 class CloudAlarmSliArgs(TypedDict):
+    """The same SLO measured from CloudWatch metrics (errors and total as metric sums)."""
+
     namespace: str
+    """The CloudWatch namespace of both metrics, e.g. ``AWS/ApplicationELB``."""
     error_metric: str
+    """The metric counting bad events."""
     total_metric: str
+    """The metric counting all events."""
     dimensions: NotRequired[dict[str, str]]
+    """Dimensions that select the metrics' series, e.g. ``LoadBalancer``."""
 
 
 class MonitoringStackArgs(TypedDict):
     environment: str
-    """The stack's environment (a label on every rule)."""
+    """The stack's environment: ``dev``, ``staging`` or ``prod`` (a label on every rule)."""
     namespace: NotRequired[str]
     """Where Prometheus, rules and dashboards live (default ``monitoring``)."""
     prometheus: NotRequired[PrometheusArgs]

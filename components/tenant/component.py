@@ -22,6 +22,8 @@ from components.tenant.spec import TenantSpec, placement_problems, region_of
 
 # --- Arguments (plain types: what a YAML or TypeScript program passes) ------------------------------
 class OwnerGroupsArgs(TypedDict):
+    """Who administers and who reads the tenant's namespace: identity-provider groups, bound to Roles."""
+
     admins: list[str]
     """Identity-provider groups bound to the namespaced tenant-admin Role (at least one)."""
     viewers: NotRequired[list[str]]
@@ -29,6 +31,8 @@ class OwnerGroupsArgs(TypedDict):
 
 
 class TenantQuotasArgs(TypedDict, total=False):
+    """Limits of the tenant's ResourceQuota; each one left out keeps the tier's value."""
+
     cpu: str
     """CPU requests and limits, a Kubernetes quantity (``"8"``, ``"500m"``)."""
     memory: str
@@ -44,6 +48,8 @@ class TenantQuotasArgs(TypedDict, total=False):
 
 
 class EgressRuleArgs(TypedDict):
+    """A destination the tenant's pods may reach beyond DNS and their own namespace."""
+
     cidr: str
     """Destination network, e.g. ``52.95.0.0/16``."""
     ports: NotRequired[list[int]]
@@ -97,36 +103,50 @@ class TenantArgs(TypedDict):
 
 # --- Outputs ---------------------------------------------------------------------------------------
 class TenantAwsOutputs(TypedDict):
+    """What a tenant on AWS has: its bucket, key and workload role."""
+
     bucket: str
     """The tenant's S3 data bucket."""
     log_bucket: str
     """The bucket that receives the data bucket's server access logs."""
     bucket_arn: str
+    """ARN of the tenant's S3 data bucket."""
     key_arn: str
     """ARN of the tenant's KMS key."""
     region: str
+    """The AWS region of the bucket and the key."""
     role_arn: NotRequired[str]
     """The workload IAM role (when the tenant has a cluster with an OIDC issuer)."""
 
 
 class TenantGcpOutputs(TypedDict):
+    """What a tenant on GCP has: its bucket, key and workload service account."""
+
     bucket: str
     """The tenant's Cloud Storage data bucket."""
     key_id: str
     """The tenant's Cloud KMS crypto key (``projects/.../cryptoKeys/...``)."""
     region: str
+    """The GCP region of the bucket and the key ring."""
     service_account_email: str
     """The tenant's workload service account."""
 
 
 class TenantAzureOutputs(TypedDict):
+    """What a tenant on Azure has: its resource group, storage, Key Vault and workload identity."""
+
     resource_group: str
+    """The resource group holding every Azure resource of the tenant."""
     storage_account: str
+    """The tenant's storage account."""
     container: str
+    """The blob container for the tenant's data in that account."""
     key_vault: str
+    """The tenant's Key Vault."""
     key_id: str
     """The tenant's Key Vault key (versionless URI)."""
     region: str
+    """The Azure location of the tenant's resources."""
     identity_client_id: str
     """Client id of the tenant's workload managed identity."""
 

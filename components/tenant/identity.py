@@ -20,11 +20,11 @@ from components.cluster import ClusterArgs, KubernetesSettings
 
 class ClusterIdentityArgs(TypedDict):
     environment: str
-    """The stack's environment (names the GCP pool)."""
+    """The stack's environment: ``dev``, ``staging`` or ``prod`` (names the GCP pool)."""
     cluster: ClusterArgs
-    """The cluster; its ``oidc_issuer_url`` is what every cloud trusts."""
+    """The cluster; every cloud trusts its service-account token issuer (required here)."""
     aws: NotRequired[AwsAccountArgs]
-    """The AWS account whose IAM OIDC provider to create (unless ``cluster.aws_oidc_provider_arn`` names one)."""
+    """The AWS account whose IAM OIDC provider to create (unless the cluster names an existing provider)."""
     gcp: NotRequired[GcpProjectArgs]
     """The GCP project whose Workload Identity Federation pool to create (clusters other than GKE)."""
 
