@@ -39,7 +39,7 @@ from components import conventions
 #: The package name: type tokens are ``plinth:index:<ClassName>``.
 PACKAGE = conventions.PACKAGE
 #: Modules (last part of the dotted name) whose ComponentResources are published.
-PUBLISHED_MODULES = ("component", "identity", "platform")
+#: Every ComponentResource defined under components/ is published (a component module per component).
 _ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -69,8 +69,6 @@ def published_components() -> list[type[pulumi.ComponentResource]]:
 
     found: dict[str, type[pulumi.ComponentResource]] = {}
     for info in pkgutil.walk_packages(components.__path__, "components."):
-        if info.name.rsplit(".", 1)[-1] not in PUBLISHED_MODULES:
-            continue
         module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, pulumi.ComponentResource) and cls.__module__ == module.__name__:
@@ -152,7 +150,6 @@ def serve() -> None:
 
 __all__ = [
     "PACKAGE",
-    "PUBLISHED_MODULES",
     "PlinthProvider",
     "package_schema",
     "provider",

@@ -1,7 +1,6 @@
 """ClusterBackup: Velero on the stack's cluster - a pinned Helm release or an existing install - with one
 BackupStorageLocation per tier in use and the restore drill's script."""
 
-
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -15,12 +14,15 @@ from components.capability import BuildContext
 
 
 class ClusterBackupArgs(TypedDict):
+    """Velero for the stack's cluster: where backups go per tier and the restore-drill script."""
+
     environment: str
     """``dev``, ``staging`` or ``prod``."""
     velero: VeleroArgs
     """Velero: install or attach, and the buckets it stores namespace backups in."""
     tiers: list[str]
-    """The tiers whose tenants are on the cluster: one BackupStorageLocation each."""
+    """The tiers whose tenants are on the cluster (``free``, ``standard``, ``premium``, ``enterprise``): one
+    BackupStorageLocation each."""
     drills: NotRequired[bool]
     """Some tenant has restore drills: ship the drill script."""
 

@@ -7,7 +7,6 @@ checks the stack config runs, recovery point objectives included), decides how b
 registers the children.
 """
 
-
 from typing import Any, NotRequired, Optional, TypedDict
 
 import pulumi
@@ -24,6 +23,8 @@ from components.clouds import AwsAccountArgs, AzureSubscriptionArgs, GcpProjectA
 
 # --- Arguments (plain types: what a YAML or TypeScript program passes) ------------------------------
 class BackupTenantArgs(TypedDict):
+    """The tenant whose data is backed up: its id, tier, compliance, cloud and region."""
+
     id: str
     """The tenant's id (its Tenant component's name)."""
     tier: str
@@ -41,6 +42,8 @@ class BackupTenantArgs(TypedDict):
 
 
 class BackupWindowsArgs(TypedDict, total=False):
+    """When backup jobs may start and by when they must complete."""
+
     start: str
     """How late a backup may start, e.g. ``1h`` (AWS: at least 1h)."""
     completion: str
@@ -48,6 +51,8 @@ class BackupWindowsArgs(TypedDict, total=False):
 
 
 class BackupRetentionArgs(TypedDict):
+    """How many daily, weekly, monthly and yearly recovery points are kept."""
+
     daily: str
     """Days the main schedule's points are kept, e.g. ``35d``."""
     weekly: NotRequired[str]
@@ -61,6 +66,8 @@ class BackupRetentionArgs(TypedDict):
 
 
 class BackupPitrArgs(TypedDict, total=False):
+    """Continuous backup for point-in-time recovery, where the service supports it."""
+
     enabled: bool
     """Continuous backup (point-in-time recovery)."""
     days: int
@@ -68,6 +75,8 @@ class BackupPitrArgs(TypedDict, total=False):
 
 
 class BackupImmutabilityArgs(TypedDict, total=False):
+    """Whether recovery points can be deleted before they expire (vault lock, immutable vault)."""
+
     mode: str
     """``none``, ``governance`` or ``compliance`` (irreversible after ``changeable_for_days``)."""
     min_retention_days: int
@@ -79,6 +88,8 @@ class BackupImmutabilityArgs(TypedDict, total=False):
 
 
 class BackupCopyTargetArgs(TypedDict):
+    """A copy of every recovery point in another region (and optionally another account or project)."""
+
     region: str
     """The second region."""
     account: NotRequired[str]
@@ -94,6 +105,8 @@ class BackupCopyTargetArgs(TypedDict):
 
 
 class BackupGcpRecurrenceArgs(TypedDict):
+    """A GCP Backup and DR backup rule's recurrence."""
+
     recurrence_type: str
     """``HOURLY``, ``DAILY``, ``WEEKLY``, ``MONTHLY`` or ``YEARLY``."""
     hourly_frequency: NotRequired[int]
@@ -111,6 +124,8 @@ class BackupGcpRecurrenceArgs(TypedDict):
 
 
 class BackupSchedulesArgs(TypedDict):
+    """The backup schedule in each cloud's own syntax."""
+
     aws: str
     """AWS Backup rule schedule: ``cron(...)`` or ``rate(...)``."""
     azure: str
@@ -122,6 +137,8 @@ class BackupSchedulesArgs(TypedDict):
 
 
 class BackupDrillArgs(TypedDict, total=False):
+    """The restore drill: how often the latest backup is restored into a scratch namespace and checked."""
+
     frequency: str
     """``none``, ``weekly``, ``monthly`` or ``quarterly``."""
     workloads: bool
@@ -129,28 +146,38 @@ class BackupDrillArgs(TypedDict, total=False):
 
 
 class BackupNotifyArgs(TypedDict, total=False):
+    """Who is told about failed or expired backup jobs."""
+
     email: list[str]
     """Addresses told about failed backups, copies and restores."""
 
 
 class BackupAwsOptionsArgs(TypedDict, total=False):
+    """AWS-only options."""
+
     resource_types: list[str]
     """``S3``, ``DynamoDB``, ``EBS``, ``EFS``, ``RDS``, ``Aurora``: what the plan selects by tag."""
 
 
 class BackupGcpProtectedArgs(TypedDict):
+    """A GCP resource protected by the Backup and DR service."""
+
     resource_type: str
-    """``compute.googleapis.com/Instance``."""
+    """``compute.googleapis.com/Instance`` or ``compute.googleapis.com/Disk``."""
     resource: str
     """``projects/<p>/zones/<z>/instances/<name>``."""
 
 
 class BackupGcpOptionsArgs(TypedDict, total=False):
+    """GCP-only options."""
+
     protect: list[BackupGcpProtectedArgs]
     """Compute Engine instances backed up into the tenant's Backup and DR vault."""
 
 
 class BackupPolicyArgs(TypedDict):
+    """A tenant's resolved backup policy: objectives, schedules, retention, immutability, copies, drill."""
+
     rpo: str
     """Recovery point objective in the tenant's region, e.g. ``4h``."""
     rto: str
@@ -180,6 +207,8 @@ class BackupPolicyArgs(TypedDict):
 
 
 class VeleroSecretArgs(TypedDict):
+    """A Kubernetes Secret key holding the object store credential Velero uses."""
+
     name: str
     """Secret in Velero's namespace."""
     key: str
@@ -187,6 +216,8 @@ class VeleroSecretArgs(TypedDict):
 
 
 class VeleroReplicationArgs(TypedDict):
+    """Replication of the Velero bucket to another region (disaster recovery of cluster backups)."""
+
     region: str
     """Where the object store keeps the bucket's copy."""
     lag: NotRequired[str]
@@ -194,6 +225,8 @@ class VeleroReplicationArgs(TypedDict):
 
 
 class VeleroArgs(TypedDict):
+    """Velero on the cluster: installed as a pinned Helm release or attached to an existing install."""
+
     provider: str
     """``aws``, ``gcp`` or ``azure``: where the bucket is (selects the plugin)."""
     bucket: str
@@ -205,7 +238,7 @@ class VeleroArgs(TypedDict):
     namespace: NotRequired[str]
     """Velero's namespace (default ``velero``)."""
     tier_buckets: NotRequired[dict[str, str]]
-    """Buckets of their own for some tiers."""
+    """Buckets of their own for some tiers, by tier: ``free``, ``standard``, ``premium`` or ``enterprise``."""
     config: NotRequired[dict[str, str]]
     """The plugin's BackupStorageLocation config (aws: region)."""
     credential: NotRequired[VeleroSecretArgs]
@@ -225,6 +258,8 @@ class VeleroArgs(TypedDict):
 
 
 class TenantBackupArgs(TypedDict):
+    """Everything one tenant's backup needs: the tenant, its policy, the cloud settings and Velero."""
+
     tenant: BackupTenantArgs
     """The tenant whose data is backed up."""
     environment: str
@@ -245,6 +280,8 @@ class TenantBackupArgs(TypedDict):
 
 # --- Outputs ---------------------------------------------------------------------------------------
 class BackupObjectiveOutputs(TypedDict):
+    """The recovery objectives the schedule meets, as computed at preview."""
+
     dataset: str
     """What is protected (``tenant acme AWS S3``, ``namespace tenant-acme (Velero)``...)."""
     local: NotRequired[str]

@@ -122,6 +122,10 @@ def _fixed_sets() -> dict[str, list[set[str]]]:
                 walk(nested)
 
     walk(MODEL)
+    # Sections the stack config keeps as overrides (plain mappings) are validated into these models later.
+    from components.backup.spec import BackupPolicy
+
+    walk(BackupPolicy)
     return found
 
 
@@ -154,9 +158,7 @@ def test_every_component_class_under_components_is_published():
             for _, cls in inspect.getmembers(module, inspect.isclass)
             if issubclass(cls, pulumi.ComponentResource) and cls.__module__ == module.__name__
         }
-    assert defined == set(plugin.published_components()), (
-        f"put components in a module named one of {plugin.PUBLISHED_MODULES} so the plugin hosts them"
-    )
+    assert defined == set(plugin.published_components()), "every component under components/ is hosted by the plugin"
 
 
 NEW_COMPONENT = '''
