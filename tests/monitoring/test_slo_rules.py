@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from components.monitoring import slo as gen
 from components.monitoring.spec import SloSpec
-from tests.monitoring.tools import promtool, write_yaml
+from tests.monitoring.tools import promtool, promtool_test, unit_test_document, write_yaml
 
 AVAILABILITY = {
     "name": "availability", "service": "api", "tenant": "acme", "objective": 99.9, "period": "30d",
@@ -66,11 +67,7 @@ def _expected(rules_by_alert, alert: str, severity: str, slo_doc) -> dict:
 
 
 def _run_test(tmp_path, series, tests):
-    s = spec(AVAILABILITY)
-    write_yaml(tmp_path / "rules.yaml", {"groups": gen.rule_groups(s)})
-    doc = {"rule_files": ["rules.yaml"], "evaluation_interval": "1m", "tests": [{"interval": "1m", "input_series": series, "alert_rule_test": tests}]}
-    done = promtool("test", "rules", str(write_yaml(tmp_path / "test.yaml", doc)), cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
+    promtool_test(tmp_path, gen.rule_groups(spec(AVAILABILITY)), series, alert_tests=tests)
 
 
 HEALTHY_DAYS = 3 * 24 * 60  # minutes of clean traffic before anything happens
@@ -131,18 +128,15 @@ def test_an_exhausted_budget_fires(tmp_path):
 
 def test_latency_sli_counts_slow_requests_as_errors(tmp_path):
     s = spec({**LATENCY, "tenant": None})
-    write_yaml(tmp_path / "rules.yaml", {"groups": gen.rule_groups(s)})
     # 100 requests/min; 97 under 300 ms: 3 % slow against a 1 % budget.
     series = [
         {"series": 'http_request_duration_seconds_bucket{job="inference",le="0.3"}', "values": "0+97x120"},
         {"series": 'http_request_duration_seconds_count{job="inference"}', "values": "0+100x120"},
     ]
-    doc = {"rule_files": ["rules.yaml"], "evaluation_interval": "1m", "tests": [{"interval": "1m", "input_series": series, "promql_expr_test": [
+    promtool_test(tmp_path, gen.rule_groups(s), series, expr_tests=[
         {"expr": 'round(slo:sli_error:ratio_rate5m{sloth_id="inference-latency"} * 1000)', "eval_time": "60m",
          "exp_samples": [{"labels": '{sloth_id="inference-latency",sloth_service="inference",sloth_slo="latency",sloth_window="5m"}', "value": 30}]},
-    ]}]}
-    done = promtool("test", "rules", str(write_yaml(tmp_path / "test.yaml", doc)), cwd=tmp_path)
-    assert done.returncode == 0, done.stdout + done.stderr
+    ])
 
 
 # --- validation --------------------------------------------------------------------------
@@ -173,6 +167,60 @@ def test_any_valid_slo_yields_rules_promtool_accepts(tmp_path_factory, docs):
     tmp = tmp_path_factory.mktemp("rules")
     done = promtool("check", "rules", str(write_yaml(tmp / "rules.yaml", {"groups": groups})), cwd=tmp)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- evaluation order ---------------------------------------------------------------------
+RECORDED = re.compile(r"\b(slo:[a-z_:0-9]+|sloth_slo_info)\b")
+
+
+def _reads_only_what_was_recorded_before(groups) -> list[str]:
+    """Rules that read a series these groups record later (in a later group or further down its own)."""
+    position = {}
+    for gi, group in enumerate(groups):
+        for ri, rule in enumerate(group["rules"]):
+            if "record" in rule:
+                position.setdefault(rule["record"], (gi, ri))
+    late = []
+    for gi, group in enumerate(groups):
+        for ri, rule in enumerate(group["rules"]):
+            for name in RECORDED.findall(rule["expr"]):
+                if name in position and position[name] >= (gi, ri):
+                    late.append(f"{group['name']}: {rule.get('record') or rule.get('alert')} reads {name}")
+    return late
+
+
+@settings(max_examples=40, deadline=None)
+@given(valid_slos)
+def test_groups_come_in_dependency_order(doc):
+    """promtool (and the unit-test helper's group_eval_order) evaluates groups in list order: each
+    rule may only read what an earlier group, or an earlier rule of its own group, records."""
+    groups = gen.rule_groups(spec(doc))
+    assert _reads_only_what_was_recorded_before(groups) == []
+
+
+def test_unit_tests_fix_the_group_order_and_stay_within_the_lookback(tmp_path):
+    """Why a 30-day test once failed 1 run in 3-5: promtool evaluated the groups in map order and
+    every 10m, beyond the 5m lookback, so a group evaluated before the SLI recordings found no
+    SLI at all. Forced into that order here, it fails every time; the helper's order and interval
+    make the same check pass every time."""
+    s = spec(AVAILABILITY)
+    groups = gen.rule_groups(s)
+    series = [{"series": 'http_requests_total{job="api",code="200"}', "values": "0+1000x120"}]
+    check = {"expr": 'slo:period_error_budget_remaining:ratio{sloth_id="api-availability"}', "eval_time": "60m",
+             "exp_samples": [{"labels": "slo:period_error_budget_remaining:ratio{" + ",".join(
+                 f'{k}="{v}"' for k, v in sorted({**AVAILABILITY["labels"], "sloth_id": s.id, "sloth_service": "api",
+                                                  "sloth_slo": "availability", "tenant": "acme",
+                                                  "sloth_window": "30d"}.items())) + "}", "value": 1}]}
+    doc = unit_test_document(groups, series, expr_tests=[check])
+    assert doc["group_eval_order"] == [f"sloth-slo-{kind}-api-availability" for kind in ("sli-recordings", "meta-recordings", "alerts")]
+    with pytest.raises(AssertionError, match="must stay below the 0:05:00 lookback"):
+        unit_test_document(groups, series, expr_tests=[check], evaluation_interval="10m")
+
+    unlucky = {**doc, "evaluation_interval": "10m", "group_eval_order": list(reversed(doc["group_eval_order"]))}
+    write_yaml(tmp_path / "rules.yaml", {"groups": groups})
+    done = promtool("test", "rules", str(write_yaml(tmp_path / "unlucky.yaml", unlucky)), cwd=tmp_path)
+    assert done.returncode != 0 and "got: nil" in done.stdout + done.stderr, done.stdout + done.stderr
+    promtool_test(tmp_path, groups, series, expr_tests=[check])
 
 
 @pytest.mark.parametrize(
