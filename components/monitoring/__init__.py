@@ -37,8 +37,12 @@ def build(ctx: BuildContext, spec: MonitoringSpec | None) -> Any:
     tenants = ctx.results.get("tenants") or {}
     namespaces = {tid: conventions.namespace_name(tid) for tid in tenants} if ctx.config.kubernetes is not None else {}
     args = args_from_spec(
-        spec, environment=ctx.config.environment, cluster=ctx.config.kubernetes, aws=ctx.config.cloud_settings("aws"),
-        tenant_namespaces=namespaces, tags=ctx.tags,
+        spec,
+        environment=ctx.config.environment,
+        cluster=ctx.config.kubernetes,
+        aws=ctx.config.cloud_settings("aws"),
+        tenant_namespaces=namespaces,
+        tags=ctx.tags,
     )
     return MonitoringStack(f"{ctx.name}-monitoring", args, opts=ctx.opts)
 

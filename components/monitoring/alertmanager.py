@@ -67,10 +67,21 @@ def receiver_model(r: Receiver) -> tuple[str, dict[str, Any]]:
     send exactly the same notifications.
     """
     if r.slack:
-        return "slack_configs", {"api_url": Credential(_key(r, "slack-api-url")), "channel": r.slack.channel, "send_resolved": True,
-                                 "title": '{{ template "slack.default.title" . }}', "text": '{{ template "slack.default.text" . }}'}
+        return "slack_configs", {
+            "api_url": Credential(_key(r, "slack-api-url")),
+            "channel": r.slack.channel,
+            "send_resolved": True,
+            "title": '{{ template "slack.default.title" . }}',
+            "text": '{{ template "slack.default.text" . }}',
+        }
     if r.email:
-        cfg: dict[str, Any] = {"to": r.email.to, "from": r.email.from_, "smarthost": r.email.smarthost, "send_resolved": True, "require_tls": True}
+        cfg: dict[str, Any] = {
+            "to": r.email.to,
+            "from": r.email.from_,
+            "smarthost": r.email.smarthost,
+            "send_resolved": True,
+            "require_tls": True,
+        }
         if r.email.auth_username:
             cfg["auth_username"] = r.email.auth_username
         if r.email.auth_password is not None:
@@ -79,11 +90,16 @@ def receiver_model(r: Receiver) -> tuple[str, dict[str, Any]]:
     if r.webhook:
         cfg = {"url": r.webhook.url, "send_resolved": True}
         if r.webhook.bearer_token is not None:
-            cfg["http_config"] = {"authorization": {"type": "Bearer", "credentials": Credential(_key(r, "webhook-token"))}}
+            cfg["http_config"] = {
+                "authorization": {"type": "Bearer", "credentials": Credential(_key(r, "webhook-token"))}
+            }
         return "webhook_configs", cfg
     assert r.pagerduty is not None
-    return "pagerduty_configs", {"routing_key": Credential(_key(r, "pagerduty-routing-key")), "send_resolved": True,
-                                 "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'}
+    return "pagerduty_configs", {
+        "routing_key": Credential(_key(r, "pagerduty-routing-key")),
+        "send_resolved": True,
+        "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}',
+    }
 
 
 def _as_files(value: Any, secrets_dir: str, plaintext: Mapping[str, str] | None, receiver: str) -> Any:
@@ -96,7 +112,9 @@ def _as_files(value: Any, secrets_dir: str, plaintext: Mapping[str, str] | None,
             if plaintext is None:
                 out[f"{key}_file"] = f"{secrets_dir.rstrip('/')}/{SECRET_NAME}/{item.key}"
             elif item.key not in plaintext:
-                raise ValueError(f"secret_values has no {item.key!r} (receiver {receiver!r}); pass every key of secret_files(spec)")
+                raise ValueError(
+                    f"secret_values has no {item.key!r} (receiver {receiver!r}); pass every key of secret_files(spec)"
+                )
             else:
                 out[key] = plaintext[item.key]
         else:
@@ -161,14 +179,23 @@ def alertmanager_config(
             ],
         },
         "inhibit_rules": [
-            {"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]},
+            {
+                "source_matchers": ['severity="page"'],
+                "target_matchers": ['severity="ticket"'],
+                "equal": ["tenant", "sloth_slo"],
+            },
         ],
         "receivers": [{"name": NULL_RECEIVER}, *(_receiver(r, secrets_dir, secret_values) for r in spec.receivers)],
     }
 
 
 def alertmanager_config_crd(
-    spec: AlertingSpec, name: str, namespace: str, labels: Mapping[str, str] | None = None, *, secret_name: str = SECRET_NAME
+    spec: AlertingSpec,
+    name: str,
+    namespace: str,
+    labels: Mapping[str, str] | None = None,
+    *,
+    secret_name: str = SECRET_NAME,
 ) -> dict[str, Any]:
     """The same routing as a ``monitoring.coreos.com/v1alpha1`` AlertmanagerConfig (existing operators).
 
@@ -193,15 +220,23 @@ def alertmanager_config_crd(
                 "groupInterval": "5m",
                 "repeatInterval": "12h",
                 "routes": [
-                    {"receiver": spec.routes[p], "matchers": [{"name": "priority", "value": p, "matchType": "="}],
-                     "groupWait": "10s" if p in PAGE_PRIORITIES else "1m", "groupInterval": "5m",
-                     "repeatInterval": spec.repeat_interval[p], "continue": False}
+                    {
+                        "receiver": spec.routes[p],
+                        "matchers": [{"name": "priority", "value": p, "matchType": "="}],
+                        "groupWait": "10s" if p in PAGE_PRIORITIES else "1m",
+                        "groupInterval": "5m",
+                        "repeatInterval": spec.repeat_interval[p],
+                        "continue": False,
+                    }
                     for p in PRIORITIES
                 ],
             },
             "inhibitRules": [
-                {"sourceMatch": [{"name": "severity", "value": "page", "matchType": "="}],
-                 "targetMatch": [{"name": "severity", "value": "ticket", "matchType": "="}], "equal": ["tenant", "sloth_slo"]}
+                {
+                    "sourceMatch": [{"name": "severity", "value": "page", "matchType": "="}],
+                    "targetMatch": [{"name": "severity", "value": "ticket", "matchType": "="}],
+                    "equal": ["tenant", "sloth_slo"],
+                }
             ],
             "receivers": receivers,
         },

@@ -94,7 +94,13 @@ def sloth_labels(slo: SloSpec) -> dict[str, str]:
 
 def selector(slo: SloSpec) -> str:
     """The matcher Sloth uses to pick one SLO's recordings."""
-    return "{" + ", ".join(f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))
+        )
+        + "}"
+    )
 
 
 def le_matcher(threshold: float) -> str:
@@ -140,7 +146,11 @@ def _labels(slo: SloSpec, extra: Mapping[str, str] | None) -> dict[str, str]:
 def sli_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     labels = _labels(slo, extra_labels)
     rules = [
-        {"record": f"slo:sli_error:ratio_rate{w}", "expr": error_ratio_query(slo, w), "labels": {**labels, "sloth_window": w}}
+        {
+            "record": f"slo:sli_error:ratio_rate{w}",
+            "expr": error_ratio_query(slo, w),
+            "labels": {**labels, "sloth_window": w},
+        }
         for w in WINDOWS
     ]
     period = slo.period
@@ -168,13 +178,31 @@ def meta_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None)
             {"record": "slo:objective:ratio", "expr": f"vector({_fmt(slo.objective / 100)})", "labels": labels},
             {"record": "slo:error_budget:ratio", "expr": f"vector(1-{_fmt(slo.objective / 100)})", "labels": labels},
             {"record": "slo:time_period:days", "expr": f"vector({slo.period_days})", "labels": labels},
-            {"record": "slo:current_burn_rate:ratio", "expr": f"slo:sli_error:ratio_rate5m{sel}\n/ {on}\nslo:error_budget:ratio{sel}", "labels": labels},
-            {"record": "slo:period_burn_rate:ratio", "expr": f"slo:sli_error:ratio_rate{slo.period}{sel}\n/ {on}\nslo:error_budget:ratio{sel}", "labels": labels},
-            {"record": "slo:period_error_budget_remaining:ratio", "expr": f"1 - slo:period_burn_rate:ratio{sel}", "labels": labels},
+            {
+                "record": "slo:current_burn_rate:ratio",
+                "expr": f"slo:sli_error:ratio_rate5m{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "labels": labels,
+            },
+            {
+                "record": "slo:period_burn_rate:ratio",
+                "expr": f"slo:sli_error:ratio_rate{slo.period}{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "labels": labels,
+            },
+            {
+                "record": "slo:period_error_budget_remaining:ratio",
+                "expr": f"1 - slo:period_burn_rate:ratio{sel}",
+                "labels": labels,
+            },
             {
                 "record": "sloth_slo_info",
                 "expr": "vector(1)",
-                "labels": {**labels, "sloth_mode": "cli-gen-prom", "sloth_version": SLOTH_VERSION, "sloth_spec": "prometheus/v1", "sloth_objective": _fmt(slo.objective)},
+                "labels": {
+                    **labels,
+                    "sloth_mode": "cli-gen-prom",
+                    "sloth_version": SLOTH_VERSION,
+                    "sloth_spec": "prometheus/v1",
+                    "sloth_objective": _fmt(slo.objective),
+                },
             },
         ],
     }
@@ -197,13 +225,18 @@ def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> 
         annotations.setdefault("description", slo.description)
     rules = []
     for severity, priority in (("page", a.page_priority), ("ticket", a.ticket_priority)):
-        conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
+        conditions = [
+            burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity
+        ]
         rules.append(
             {
                 "alert": a.name,
                 "expr": "\nor\n".join(conditions),
                 "labels": {**base, "sloth_severity": severity, "severity": severity, "priority": priority},
-                "annotations": {**annotations, "title": f"({severity}) {slo.service} {slo.name} SLO error budget burn rate is too high."},
+                "annotations": {
+                    **annotations,
+                    "title": f"({severity}) {slo.service} {slo.name} SLO error budget burn rate is too high.",
+                },
             }
         )
     rules.append(
@@ -212,7 +245,11 @@ def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> 
             "expr": source_absent_query(slo),
             "for": ABSENT_FOR,
             "labels": {**base, "severity": "ticket", "priority": a.ticket_priority},
-            "annotations": {"summary": f"No SLI data for {slo.service}/{slo.name}: its source metric is missing, so the SLO cannot alert."},
+            "annotations": {
+                "summary": (
+                    f"No SLI data for {slo.service}/{slo.name}: its source metric is missing, so the SLO cannot alert."
+                )
+            },
         }
     )
     rules.append(
@@ -254,6 +291,10 @@ def prometheus_rule(slo: SloSpec, namespace: str, labels: Mapping[str, str] | No
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
-        "metadata": {"name": conventions.physical_name("slo", slo.id, max_len=conventions.K8S_NAME_MAX), "namespace": namespace, "labels": meta_labels},
+        "metadata": {
+            "name": conventions.physical_name("slo", slo.id, max_len=conventions.K8S_NAME_MAX),
+            "namespace": namespace,
+            "labels": meta_labels,
+        },
         "spec": {"groups": groups},
     }

@@ -17,7 +17,7 @@ from components.base import DnsLabel, Secret, StrictModel, Text
 from components.cluster import KubernetesSettings
 
 Priority = Literal["P0", "P1", "P2", "P3"]
-PRIORITIES: tuple[str, ...] = ("P0", "P1", "P2", "P3")
+PRIORITIES: tuple[Priority, ...] = ("P0", "P1", "P2", "P3")
 #: Alert names: CamelCase, as Prometheus alerting conventions and Sloth examples use.
 AlertName = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Za-z0-9]{2,63}$")]
 Query = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
@@ -25,16 +25,31 @@ Query = Annotated[str, StringConstraints(min_length=1, max_length=4000)]
 LabelName = Annotated[str, StringConstraints(pattern=r"^([a-zA-Z][a-zA-Z0-9_]*|_([a-zA-Z0-9][a-zA-Z0-9_]*)?)$")]
 #: Alertmanager durations, e.g. ``30m``, ``1h30m``, ``4h``.
 Duration = Annotated[str, StringConstraints(pattern=r"^([0-9]+(ms|s|m|h|d|w|y))+$")]
-TenantRef = Annotated[str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)]
+TenantRef = Annotated[
+    str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)
+]
 #: Labels Plinth sets itself (Sloth's labels, routing labels); an SLO may not override them.
-RESERVED_LABELS = frozenset({
-    "sloth_id", "sloth_service", "sloth_slo", "sloth_window", "sloth_severity", "sloth_mode", "sloth_version",
-    "sloth_spec", "sloth_objective", "severity", "priority", "tenant", "namespace",
-})
+RESERVED_LABELS = frozenset(
+    {
+        "sloth_id",
+        "sloth_service",
+        "sloth_slo",
+        "sloth_window",
+        "sloth_severity",
+        "sloth_mode",
+        "sloth_version",
+        "sloth_spec",
+        "sloth_objective",
+        "severity",
+        "priority",
+        "tenant",
+        "namespace",
+    }
+)
 #: Period -> days. Sloth ships window catalogues (Google SRE workbook) for these two only.
 PERIOD_DAYS: dict[str, int] = {"28d": 28, "30d": 30}
 #: Default Alertmanager repeat interval per priority.
-DEFAULT_REPEAT: dict[str, str] = {"P0": "30m", "P1": "1h", "P2": "4h", "P3": "24h"}
+DEFAULT_REPEAT: dict[Priority, str] = {"P0": "30m", "P1": "1h", "P2": "4h", "P3": "24h"}
 WINDOW_PLACEHOLDER = "{{.window}}"
 #: Highest objective: 99.9999 % leaves a budget of 1e-6; beyond it the budget rounds to nothing.
 MAX_OBJECTIVE = 99.9999
@@ -94,7 +109,9 @@ class RatioSli(StrictModel):
         if not value.strip():
             raise ValueError("must not be empty")
         if WINDOW_PLACEHOLDER not in value:
-            raise ValueError('must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~"5.."}[{{.window}}])')
+            raise ValueError(
+                'must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~"5.."}[{{.window}}])'
+            )
         if re.search(r"\{\{(?!\.window\}\})", value):
             raise ValueError("uses a template placeholder other than {{.window}}")
         problem = promql_problem(value.replace(WINDOW_PLACEHOLDER, "5m"))
@@ -121,7 +138,7 @@ class LatencySli(StrictModel):
         matcher = r'\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*'
         if value and not re.fullmatch(f"{matcher}(,{matcher})*", value):
             raise ValueError('must be label matchers like job="api",code!="404"')
-        if re.search(r'(^|,)\s*le\s*(=|!=|=~|!~)', value):
+        if re.search(r"(^|,)\s*le\s*(=|!=|=~|!~)", value):
             raise ValueError("must not match on le: Plinth selects the bucket from thresholdSeconds")
         return value
 
@@ -238,7 +255,9 @@ class Receiver(StrictModel):
     def _one(self) -> "Receiver":
         set_ = [k for k in RECEIVER_TYPES if getattr(self, k) is not None]
         if len(set_) != 1:
-            raise ValueError(f"receiver {self.name!r}: set exactly one of slack, email, webhook or pagerduty (found {len(set_)})")
+            raise ValueError(
+                f"receiver {self.name!r}: set exactly one of slack, email, webhook or pagerduty (found {len(set_)})"
+            )
         return self
 
     @property
@@ -257,7 +276,7 @@ class AlertingSpec(StrictModel):
 
     @field_validator("repeat_interval")
     @classmethod
-    def _repeat(cls, value: dict[str, str]) -> dict[str, str]:
+    def _repeat(cls, value: dict[Priority, str]) -> dict[Priority, str]:
         return {**DEFAULT_REPEAT, **value}
 
     @field_validator("group_by")
@@ -295,9 +314,14 @@ class PrometheusSettings(StrictModel):
     @model_validator(mode="after")
     def _existing(self) -> "PrometheusSettings":
         if self.mode == "existing" and not self.rule_selector_labels:
-            raise ValueError("ruleSelectorLabels: required in existing mode (the labels your Prometheus' ruleSelector matches)")
+            raise ValueError(
+                "ruleSelectorLabels: required in existing mode (the labels your Prometheus' ruleSelector matches)"
+            )
         if self.mode == "install" and (self.rule_selector_labels or self.alertmanager_config_selector_labels):
-            raise ValueError("ruleSelectorLabels/alertmanagerConfigSelectorLabels only apply to mode: existing (the installed chart selects every rule)")
+            raise ValueError(
+                "ruleSelectorLabels/alertmanagerConfigSelectorLabels only apply to mode: existing "
+                "(the installed chart selects every rule)"
+            )
         return self
 
 
@@ -340,11 +364,16 @@ def stack_problems(spec: MonitoringSpec, *, cluster: KubernetesSettings | None, 
     problems: list[tuple[str, str]] = []
     if cluster is not None and spec.namespace != cluster.monitoring_namespace:
         problems.append(
-            ("namespace", f"is {spec.namespace!r} but tenants admit scrapes from kubernetes.monitoringNamespace "
-                          f"{cluster.monitoring_namespace!r}; use the same namespace")
+            (
+                "namespace",
+                f"is {spec.namespace!r} but tenants admit scrapes from kubernetes.monitoringNamespace "
+                f"{cluster.monitoring_namespace!r}; use the same namespace",
+            )
         )
     if spec.cloudwatch and not has_aws:
         problems.append(("cloudwatch", "CloudWatch alarms need plinth:aws settings"))
     if cluster is None and not spec.cloudwatch and spec.slos:
-        problems.append(("", "SLOs need a cluster (plinth:kubernetes) or CloudWatch alarms (monitoring.cloudwatch) to run on"))
+        problems.append(
+            ("", "SLOs need a cluster (plinth:kubernetes) or CloudWatch alarms (monitoring.cloudwatch) to run on")
+        )
     return problems

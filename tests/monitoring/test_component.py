@@ -9,7 +9,7 @@ import pytest
 
 from components.config import ConfigError, parse
 from tests.monitoring.test_routing_and_schemas import ALERTING, SECRETS
-from tests.monitoring.test_slo_rules import AVAILABILITY, LATENCY
+from tests.monitoring.test_slo_rules import AVAILABILITY
 from tests.tenant.helpers import run_platform, stack, tenant
 
 
@@ -26,13 +26,27 @@ def test_dev_stack_installs_a_pinned_chart_and_the_slo_rules(dev_plan):
     values = release.inputs["values"]
     assert values["grafana"]["sidecar"]["dashboards"]["label"] == "grafana_dashboard"
     assert values["alertmanager"]["config"]["route"]["routes"][1]["matchers"] == ['priority="P0"']
-    rules = {r.inputs["metadata"]["name"] for r in resources if r.type == "kubernetes:monitoring.coreos.com/v1:PrometheusRule"}
+    rules = {
+        r.inputs["metadata"]["name"]
+        for r in resources
+        if r.type == "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+    }
     assert rules == {"slo-audio-api-availability", "slo-inference-latency"}
-    pods = {r.inputs["spec"]["namespaceSelector"]["matchNames"][0] for r in resources if r.type == "kubernetes:monitoring.coreos.com/v1:PodMonitor"}
+    pods = {
+        r.inputs["spec"]["namespaceSelector"]["matchNames"][0]
+        for r in resources
+        if r.type == "kubernetes:monitoring.coreos.com/v1:PodMonitor"
+    }
     assert pods == {"tenant-acme", "tenant-globex", "tenant-initech", "tenant-hooli"}
     boards = [r for r in resources if r.type == "kubernetes:core/v1:ConfigMap"]
-    assert {b.inputs["metadata"]["name"] for b in boards} == {"plinth-platform-slos", "plinth-tenant-acme-slos", "plinth-tenant-globex-slos"}
-    for obj in [r.inputs for r in resources if r.type in ("kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Namespace")]:
+    assert {b.inputs["metadata"]["name"] for b in boards} == {
+        "plinth-platform-slos",
+        "plinth-tenant-acme-slos",
+        "plinth-tenant-globex-slos",
+    }
+    for obj in [
+        r.inputs for r in resources if r.type in ("kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:Namespace")
+    ]:
         kubernetes_validate.validate(obj, kubernetes_validate.latest_version(), strict=True)
     cr = next(r for r in resources if r.type == "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     assert release.urn in cr.dependencies, "custom resources wait for the chart's CRDs"
@@ -40,7 +54,10 @@ def test_dev_stack_installs_a_pinned_chart_and_the_slo_rules(dev_plan):
 
 def test_receiver_credentials_are_pulumi_secrets_never_plaintext():
     doc = stack(tenant(), monitoring={"slos": [AVAILABILITY], "alerting": ALERTING})
-    secure = {f"monitoring.alerting.receivers[{i}].{path}" for i, path in enumerate(["pagerduty.routingKey", "slack.apiUrl", "email.authPassword", "webhook.bearerToken"])}
+    secure = {
+        f"monitoring.alerting.receivers[{i}].{path}"
+        for i, path in enumerate(["pagerduty.routingKey", "slack.apiUrl", "email.authPassword", "webhook.bearerToken"])
+    }
     cfg = parse(doc, source="test", secure_paths=secure)
     from components.platform import Platform
     from scripts import engine
@@ -52,18 +69,41 @@ def test_receiver_credentials_are_pulumi_secrets_never_plaintext():
     secret = plan.one("kubernetes:core/v1:Secret")
     assert secret.inputs["stringData"] == "[secret]", "the whole map travels as a Pulumi secret"
     release = plan.one("kubernetes:helm.sh/v3:Release")
-    assert release.inputs["values"]["alertmanager"]["alertmanagerSpec"]["secrets"] == ["plinth-alertmanager-credentials"]
+    assert release.inputs["values"]["alertmanager"]["alertmanagerSpec"]["secrets"] == [
+        "plinth-alertmanager-credentials"
+    ]
     assert secret.urn in release.dependencies
 
 
 def test_plaintext_credentials_are_rejected_naming_the_key():
-    with pytest.raises(ConfigError, match=r"plinth:monitoring\.alerting\.receivers\[0\]\.pagerduty\.routingKey: is a credential and must be encrypted"):
-        parse(stack(tenant(), monitoring={"slos": [AVAILABILITY], "alerting": ALERTING}), source="test", secure_paths=set())
+    with pytest.raises(
+        ConfigError,
+        match=(
+            r"plinth:monitoring\.alerting\.receivers\[0\]\.pagerduty\.routingKey: "
+            r"is a credential and must be encrypted"
+        ),
+    ):
+        parse(
+            stack(tenant(), monitoring={"slos": [AVAILABILITY], "alerting": ALERTING}),
+            source="test",
+            secure_paths=set(),
+        )
 
 
 def test_existing_operator_gets_an_alertmanager_config_resource_instead_of_a_chart():
-    doc = stack(tenant(), monitoring={"prometheus": {"mode": "existing", "ruleSelectorLabels": {"release": "prom"}}, "slos": [AVAILABILITY],
-                                      "alerting": {**ALERTING, "receivers": [{"name": r["name"], "webhook": {"url": "https://h.example.com/x"}} for r in ALERTING["receivers"]]}})
+    doc = stack(
+        tenant(),
+        monitoring={
+            "prometheus": {"mode": "existing", "ruleSelectorLabels": {"release": "prom"}},
+            "slos": [AVAILABILITY],
+            "alerting": {
+                **ALERTING,
+                "receivers": [
+                    {"name": r["name"], "webhook": {"url": "https://h.example.com/x"}} for r in ALERTING["receivers"]
+                ],
+            },
+        },
+    )
     plan = run_platform(doc)
     assert not plan.of_type("kubernetes:helm.sh/v3:Release")
     amc = plan.one("kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig")
@@ -73,10 +113,21 @@ def test_existing_operator_gets_an_alertmanager_config_resource_instead_of_a_cha
 
 
 def test_aws_stack_without_kubernetes_gets_cloudwatch_burn_rate_alarms():
-    doc = stack(tenant(cloud="aws"), kubernetes=None, monitoring={
-        "slos": [AVAILABILITY],
-        "cloudwatch": {"availability": {"namespace": "Audio/API", "errorMetric": "5xxCount", "totalMetric": "RequestCount", "dimensions": {"Service": "api"}}},
-    })
+    doc = stack(
+        tenant(cloud="aws"),
+        kubernetes=None,
+        monitoring={
+            "slos": [AVAILABILITY],
+            "cloudwatch": {
+                "availability": {
+                    "namespace": "Audio/API",
+                    "errorMetric": "5xxCount",
+                    "totalMetric": "RequestCount",
+                    "dimensions": {"Service": "api"},
+                }
+            },
+        },
+    )
     plan = run_platform(doc)
     topic = plan.one("aws:sns/topic:Topic")
     assert topic.inputs["kmsMasterKeyId"]  # encrypted with a customer-managed key (known after apply)
@@ -85,9 +136,15 @@ def test_aws_stack_without_kubernetes_gets_cloudwatch_burn_rate_alarms():
     one_hour = next(a for a in alarms if a.inputs["name"].endswith("-1h-14p4x"))
     assert one_hour.inputs["threshold"] == pytest.approx(14.4 * 0.001)
     assert [q["id"] for q in one_hour.inputs["metricQueries"]] == ["errors", "total", "ratio"]
-    composites = {c.inputs["alarmName"]: c.inputs["alarmRule"] for c in plan.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")}
+    composites = {
+        c.inputs["alarmName"]: c.inputs["alarmRule"]
+        for c in plan.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")
+    }
     assert set(composites) == {"ApiAvailability-page", "ApiAvailability-ticket"}
-    assert 'ALARM("plinth-dev-api-availability-1h-14p4x") AND ALARM("plinth-dev-api-availability-5m-14p4x")' in composites["ApiAvailability-page"]
+    assert (
+        'ALARM("plinth-dev-api-availability-1h-14p4x") AND ALARM("plinth-dev-api-availability-5m-14p4x")'
+        in composites["ApiAvailability-page"]
+    )
 
 
 @pytest.mark.parametrize(

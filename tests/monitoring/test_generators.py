@@ -21,12 +21,25 @@ from tests.monitoring.test_routing_and_schemas import ALERTING, CRDS, schema
 from tests.monitoring.test_slo_rules import AVAILABILITY, LATENCY
 from tests.monitoring.tools import promtool, promtool_test, tool, write_yaml
 
-SLO_LABELS = {**AVAILABILITY["labels"], "sloth_id": "api-availability", "sloth_service": "api", "sloth_slo": "availability", "tenant": "acme"}
+SLO_LABELS = {
+    **AVAILABILITY["labels"],
+    "sloth_id": "api-availability",
+    "sloth_service": "api",
+    "sloth_slo": "availability",
+    "tenant": "acme",
+}
 ALERTS = ("ApiAvailability", "ApiAvailabilitySLIAbsent", "ApiAvailabilityErrorBudgetExhausted")
 
 
 def run_promtool_test(tmp_path, groups, series, *, evaluation_interval="1m", alert_tests=(), expr_tests=()):
-    promtool_test(tmp_path, groups, series, evaluation_interval=evaluation_interval, alert_tests=alert_tests, expr_tests=expr_tests)
+    promtool_test(
+        tmp_path,
+        groups,
+        series,
+        evaluation_interval=evaluation_interval,
+        alert_tests=alert_tests,
+        expr_tests=expr_tests,
+    )
 
 
 def test_healthy_traffic_without_any_error_series_fires_nothing(tmp_path):
@@ -34,12 +47,31 @@ def test_healthy_traffic_without_any_error_series_fires_nothing(tmp_path):
     ok = {"series": 'http_requests_total{job="api",code="200"}', "values": "0+1000x300"}
     s = SloSpec.model_validate(AVAILABILITY)
     run_promtool_test(
-        tmp_path, gen.rule_groups(s), [ok],
+        tmp_path,
+        gen.rule_groups(s),
+        [ok],
         alert_tests=[{"eval_time": t, "alertname": a, "exp_alerts": []} for t in ("30m", "2h", "5h") for a in ALERTS],
-        expr_tests=[{"expr": 'slo:sli_error:ratio_rate5m{sloth_id="api-availability"}', "eval_time": "2h",
-                     "exp_samples": [{"labels": _series("slo:sli_error:ratio_rate5m", {**SLO_LABELS, "sloth_window": "5m"}), "value": 0}]},
-                    {"expr": 'slo:period_error_budget_remaining:ratio{sloth_id="api-availability"}', "eval_time": "5h",
-                     "exp_samples": [{"labels": _series("slo:period_error_budget_remaining:ratio", {**SLO_LABELS, "sloth_window": "30d"}), "value": 1}]}],
+        expr_tests=[
+            {
+                "expr": 'slo:sli_error:ratio_rate5m{sloth_id="api-availability"}',
+                "eval_time": "2h",
+                "exp_samples": [
+                    {"labels": _series("slo:sli_error:ratio_rate5m", {**SLO_LABELS, "sloth_window": "5m"}), "value": 0}
+                ],
+            },
+            {
+                "expr": 'slo:period_error_budget_remaining:ratio{sloth_id="api-availability"}',
+                "eval_time": "5h",
+                "exp_samples": [
+                    {
+                        "labels": _series(
+                            "slo:period_error_budget_remaining:ratio", {**SLO_LABELS, "sloth_window": "30d"}
+                        ),
+                        "value": 1,
+                    }
+                ],
+            },
+        ],
     )
 
 
@@ -61,24 +93,39 @@ def test_a_one_day_outage_exhausts_a_30_day_budget_only_once_the_period_average_
     # evaluations would also take promtool many minutes).
     day = 1440
     healthy, outage = 29 * day, day + 60
-    ok = {"series": 'http_requests_total{job="api",code="200"}', "values": f"0+1000x{healthy} {healthy * 1000 + 965}+965x{outage}"}
+    ok = {
+        "series": 'http_requests_total{job="api",code="200"}',
+        "values": f"0+1000x{healthy} {healthy * 1000 + 965}+965x{outage}",
+    }
     err = {"series": 'http_requests_total{job="api",code="500"}', "values": f"0+0x{healthy} 35+35x{outage}"}
     s = SloSpec.model_validate(AVAILABILITY)
     rule = next(r for r in gen.alert_rules(s)["rules"] if r["alert"] == "ApiAvailabilityErrorBudgetExhausted")
-    fired = {"exp_labels": {**SLO_LABELS, "sloth_window": "30d", **rule["labels"]}, "exp_annotations": rule["annotations"]}
+    fired = {
+        "exp_labels": {**SLO_LABELS, "sloth_window": "30d", **rule["labels"]},
+        "exp_annotations": rule["annotations"],
+    }
     remaining = 'slo:period_error_budget_remaining:ratio{sloth_id="api-availability"}'
     run_promtool_test(
-        tmp_path, gen.rule_groups(s), [ok, err], evaluation_interval="4m30s",
+        tmp_path,
+        gen.rule_groups(s),
+        [ok, err],
+        evaluation_interval="4m30s",
         alert_tests=[
             {"eval_time": f"{healthy}m", "alertname": rule["alert"], "exp_alerts": []},
             {"eval_time": f"{healthy + 18 * 60}m", "alertname": rule["alert"], "exp_alerts": []},
             {"eval_time": f"{healthy + 24 * 60}m", "alertname": rule["alert"], "exp_alerts": [fired]},
         ],
         expr_tests=[
-            {"expr": f"round({remaining} * 1000)", "eval_time": f"{healthy + 18 * 60}m",
-             "exp_samples": [{"labels": _series("", {**SLO_LABELS, "sloth_window": "30d"}), "value": 118}]},
-            {"expr": f"round({remaining} * 1000)", "eval_time": f"{healthy + 24 * 60}m",
-             "exp_samples": [{"labels": _series("", {**SLO_LABELS, "sloth_window": "30d"}), "value": -166}]},
+            {
+                "expr": f"round({remaining} * 1000)",
+                "eval_time": f"{healthy + 18 * 60}m",
+                "exp_samples": [{"labels": _series("", {**SLO_LABELS, "sloth_window": "30d"}), "value": 118}],
+            },
+            {
+                "expr": f"round({remaining} * 1000)",
+                "eval_time": f"{healthy + 24 * 60}m",
+                "exp_samples": [{"labels": _series("", {**SLO_LABELS, "sloth_window": "30d"}), "value": -166}],
+            },
         ],
     )
 
@@ -112,16 +159,35 @@ def test_prometheus_rule_labels_alerts_with_its_namespace_for_alertmanager_confi
 
 
 def test_whole_number_latency_thresholds_match_both_le_spellings(tmp_path):
-    s = SloSpec.model_validate({**LATENCY, "sli": {"latency": {"bucketMetric": "rpc_seconds_bucket", "thresholdSeconds": 1, "selector": 'job="rpc"'}}})
+    s = SloSpec.model_validate(
+        {
+            **LATENCY,
+            "sli": {"latency": {"bucketMetric": "rpc_seconds_bucket", "thresholdSeconds": 1, "selector": 'job="rpc"'}},
+        }
+    )
     series = [  # a Python client writes le="1.0"; 90 of 100 requests/min are under 1 s
         {"series": 'rpc_seconds_bucket{job="rpc",le="1.0"}', "values": "0+90x60"},
         {"series": 'rpc_seconds_bucket{job="rpc",le="+Inf"}', "values": "0+100x60"},
         {"series": 'rpc_seconds_count{job="rpc"}', "values": "0+100x60"},
     ]
-    run_promtool_test(tmp_path, gen.rule_groups(s), series, expr_tests=[
-        {"expr": 'round(slo:sli_error:ratio_rate5m{sloth_id="inference-latency"} * 100)', "eval_time": "30m",
-         "exp_samples": [{"labels": '{sloth_id="inference-latency",sloth_service="inference",sloth_slo="latency",sloth_window="5m"}', "value": 10}]},
-    ])
+    run_promtool_test(
+        tmp_path,
+        gen.rule_groups(s),
+        series,
+        expr_tests=[
+            {
+                "expr": 'round(slo:sli_error:ratio_rate5m{sloth_id="inference-latency"} * 100)',
+                "eval_time": "30m",
+                "exp_samples": [
+                    {
+                        "labels": '{sloth_id="inference-latency",sloth_service="inference",'
+                        'sloth_slo="latency",sloth_window="5m"}',
+                        "value": 10,
+                    }
+                ],
+            },
+        ],
+    )
 
 
 # --- Alertmanager ---------------------------------------------------------------------------
@@ -142,7 +208,9 @@ def test_file_references_point_at_real_files_that_amtool_accepts(tmp_path):
     config = alertmanager.alertmanager_config(spec, secrets_dir=str(tmp_path / "secrets"))
     text = json.dumps(config)
     referenced = [v for v in _walk(config) if isinstance(v, str) and v.startswith(str(tmp_path))]
-    assert sorted(referenced) == sorted(str(secret_dir / n) for n in files), "every credential is a mounted file, every file is used"
+    assert sorted(referenced) == sorted(str(secret_dir / n) for n in files), (
+        "every credential is a mounted file, every file is used"
+    )
     assert "mounted" not in text
     assert "5 receivers" in amtool(tmp_path, config)
 
@@ -160,7 +228,10 @@ def _walk(value):
 
 def test_inline_secret_values_give_a_self_contained_config_amtool_accepts(tmp_path):
     spec = AlertingSpec.model_validate(ALERTING)
-    plaintext = {name: f"https://hooks.example.com/{name}" if "slack" in name else f"value-of-{name}" for name in alertmanager.secret_files(spec)}
+    plaintext = {
+        name: f"https://hooks.example.com/{name}" if "slack" in name else f"value-of-{name}"
+        for name in alertmanager.secret_files(spec)
+    }
     config = alertmanager.alertmanager_config(spec, plaintext)
     assert not any(isinstance(k, str) and k.endswith("_file") for k in _keys(config))
     assert config["receivers"][1]["pagerduty_configs"][0]["routing_key"] == "value-of-oncall-pagerduty-routing-key"
@@ -193,12 +264,21 @@ def test_priorities_route_with_their_repeat_intervals_and_partial_overrides_keep
 # --- monitors and dashboards --------------------------------------------------------------
 def test_monitors_take_a_selector_and_port_and_validate_against_the_crds():
     pm = monitors.pod_monitor("acme", "tenant-acme", selector={"app": "api"}, port="http-metrics", interval="15s")
-    sm = monitors.service_monitor("acme", "tenant-acme", "observability", {"release": "prom"}, selector={"app": "api"}, port="web")
+    sm = monitors.service_monitor(
+        "acme", "tenant-acme", "observability", {"release": "prom"}, selector={"app": "api"}, port="web"
+    )
     jsonschema.validate(pm, schema("monitoring.coreos.com_podmonitor_v1.json"))
     jsonschema.validate(sm, schema("monitoring.coreos.com_servicemonitor_v1.json"))
-    assert pm["spec"]["selector"] == {"matchLabels": {"app": "api"}} and pm["spec"]["podMetricsEndpoints"][0]["port"] == "http-metrics"
-    assert sm["metadata"]["namespace"] == "observability" and sm["spec"]["namespaceSelector"] == {"matchNames": ["tenant-acme"]}
-    assert sm["spec"]["endpoints"][0]["relabelings"] == [{"targetLabel": "tenant", "replacement": "acme", "action": "replace"}]
+    assert (
+        pm["spec"]["selector"] == {"matchLabels": {"app": "api"}}
+        and pm["spec"]["podMetricsEndpoints"][0]["port"] == "http-metrics"
+    )
+    assert sm["metadata"]["namespace"] == "observability" and sm["spec"]["namespaceSelector"] == {
+        "matchNames": ["tenant-acme"]
+    }
+    assert sm["spec"]["endpoints"][0]["relabelings"] == [
+        {"targetLabel": "tenant", "replacement": "acme", "action": "replace"}
+    ]
     with pytest.raises(ValueError, match="port"):
         monitors.service_monitor("acme", "tenant-acme", port="Not A Port")
 
@@ -219,11 +299,22 @@ def test_dashboards_have_unique_panel_ids_ref_ids_and_a_datasource_variable():
 
 # --- Hypothesis -----------------------------------------------------------------------------
 names = st.from_regex(r"\A[a-z]([a-z0-9-]{0,14}[a-z0-9])?\Z")
-label_names = st.from_regex(r"\A[a-z][a-z0-9_]{0,10}\Z").filter(lambda n: n not in {"tenant", "severity", "priority", "namespace"} and not n.startswith("sloth_"))
-texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).map(str.strip).filter(bool)
-thresholds = st.one_of(st.sampled_from([0.005, 0.05, 0.1, 0.25, 0.3, 1.0, 2.5, 10.0]), st.floats(min_value=0.001, max_value=1000, allow_nan=False))
-matchers = st.lists(st.tuples(label_names, st.sampled_from(["=", "!=", "=~", "!~"]), st.from_regex(r'\A[a-z0-9./_ -]{0,10}\Z')), max_size=3).map(
-    lambda ms: ",".join(f'{n}{op}"{v}"' for n, op, v in ms))
+label_names = st.from_regex(r"\A[a-z][a-z0-9_]{0,10}\Z").filter(
+    lambda n: n not in {"tenant", "severity", "priority", "namespace"} and not n.startswith("sloth_")
+)
+texts = (
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool)
+)
+thresholds = st.one_of(
+    st.sampled_from([0.005, 0.05, 0.1, 0.25, 0.3, 1.0, 2.5, 10.0]),
+    st.floats(min_value=0.001, max_value=1000, allow_nan=False),
+)
+matchers = st.lists(
+    st.tuples(label_names, st.sampled_from(["=", "!=", "=~", "!~"]), st.from_regex(r"\A[a-z0-9./_ -]{0,10}\Z")),
+    max_size=3,
+).map(lambda ms: ",".join(f'{n}{op}"{v}"' for n, op, v in ms))
 
 
 @st.composite
@@ -233,17 +324,33 @@ def slo_docs(draw):
     if kind == "ratio":
         sel = draw(matchers)
         agg = draw(st.sampled_from(["sum", "sum by (route)"]))
-        sli = {"ratio": {"errorQuery": f'{agg}(rate(errors_total{{{sel}}}[{{{{.window}}}}]))', "totalQuery": f'{agg}(rate(requests_total{{{sel}}}[{{{{.window}}}}]))'}}
+        sli = {
+            "ratio": {
+                "errorQuery": f"{agg}(rate(errors_total{{{sel}}}[{{{{.window}}}}]))",
+                "totalQuery": f"{agg}(rate(requests_total{{{sel}}}[{{{{.window}}}}]))",
+            }
+        }
     else:
-        sli = {"latency": {"bucketMetric": f"{service.replace('-', '_')}_seconds_bucket", "thresholdSeconds": draw(thresholds), "selector": draw(matchers)}}
+        sli = {
+            "latency": {
+                "bucketMetric": f"{service.replace('-', '_')}_seconds_bucket",
+                "thresholdSeconds": draw(thresholds),
+                "selector": draw(matchers),
+            }
+        }
     doc = {
-        "name": draw(names), "service": service,
+        "name": draw(names),
+        "service": service,
         "objective": draw(st.floats(min_value=0, max_value=99.9999, exclude_min=True, allow_nan=False)),
-        "period": draw(st.sampled_from(["28d", "30d"])), "sli": sli,
-        "alerting": {"name": "Slo" + draw(st.from_regex(r"\A[A-Z][A-Za-z0-9]{1,20}\Z")),
-                     "labels": draw(st.dictionaries(label_names, texts, max_size=2)),
-                     "annotations": draw(st.dictionaries(label_names, texts, max_size=2)),
-                     "pagePriority": draw(st.sampled_from(["P0", "P1"])), "ticketPriority": draw(st.sampled_from(["P2", "P3"]))},
+        "period": draw(st.sampled_from(["28d", "30d"])),
+        "sli": sli,
+        "alerting": {
+            "name": "Slo" + draw(st.from_regex(r"\A[A-Z][A-Za-z0-9]{1,20}\Z")),
+            "labels": draw(st.dictionaries(label_names, texts, max_size=2)),
+            "annotations": draw(st.dictionaries(label_names, texts, max_size=2)),
+            "pagePriority": draw(st.sampled_from(["P0", "P1"])),
+            "ticketPriority": draw(st.sampled_from(["P2", "P3"])),
+        },
         "labels": draw(st.dictionaries(label_names, texts, max_size=3)),
     }
     if draw(st.booleans()):
@@ -253,7 +360,9 @@ def slo_docs(draw):
     return doc
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.lists(slo_docs(), min_size=5, max_size=25))
 def test_any_valid_slo_spec_yields_rules_promtool_accepts(tmp_path, docs):
     groups, seen = [], set()
@@ -270,11 +379,29 @@ def test_any_valid_slo_spec_yields_rules_promtool_accepts(tmp_path, docs):
 
 
 BAD = st.one_of(
-    st.tuples(st.just(("objective",)), st.one_of(st.floats(max_value=0), st.floats(min_value=99.99991), st.just(math.nan), st.just(math.inf)), st.just("objective")),
-    st.tuples(st.just(("period",)), st.text(max_size=5).filter(lambda p: p.strip() not in ("28d", "30d")), st.just("period")),
-    st.tuples(st.sampled_from([("sli", "ratio", "errorQuery"), ("sli", "ratio", "totalQuery")]), st.sampled_from(["", "   ", "\t"]), st.just("sli.ratio")),
-    st.tuples(st.just(("sli", "ratio", "errorQuery")), st.sampled_from(["sum(rate(x[5m]))", "sum(rate(x{a=\"b\"[{{.window}}]))", "sum(rate(x[{{.window}}])"]), st.just("sli.ratio.errorQuery")),
-    st.tuples(st.sampled_from([("windows",), ("window",), ("sli", "windows")]), st.lists(st.sampled_from(["5m", "1h", "7d"]), min_size=1), st.none()),
+    st.tuples(
+        st.just(("objective",)),
+        st.one_of(st.floats(max_value=0), st.floats(min_value=99.99991), st.just(math.nan), st.just(math.inf)),
+        st.just("objective"),
+    ),
+    st.tuples(
+        st.just(("period",)), st.text(max_size=5).filter(lambda p: p.strip() not in ("28d", "30d")), st.just("period")
+    ),
+    st.tuples(
+        st.sampled_from([("sli", "ratio", "errorQuery"), ("sli", "ratio", "totalQuery")]),
+        st.sampled_from(["", "   ", "\t"]),
+        st.just("sli.ratio"),
+    ),
+    st.tuples(
+        st.just(("sli", "ratio", "errorQuery")),
+        st.sampled_from(["sum(rate(x[5m]))", 'sum(rate(x{a="b"[{{.window}}]))', "sum(rate(x[{{.window}}])"]),
+        st.just("sli.ratio.errorQuery"),
+    ),
+    st.tuples(
+        st.sampled_from([("windows",), ("window",), ("sli", "windows")]),
+        st.lists(st.sampled_from(["5m", "1h", "7d"]), min_size=1),
+        st.none(),
+    ),
 )
 
 
@@ -301,7 +428,19 @@ def test_invalid_slo_specs_are_rejected_naming_the_field(case):
         ({"alerting": {**ALERTING, "routes": {**ALERTING["routes"], "P1": "ghost"}}}, "no receiver named ghost"),
         ({"prometheus": {"mode": "existing"}}, "ruleSelectorLabels: required in existing mode"),
         ({"slos": [{**AVAILABILITY, "labels": {"tenant": "other"}}]}, "set the SLO's tenant field"),
-        ({"slos": [{**AVAILABILITY, "sli": {"latency": {"bucketMetric": "x_bucket", "thresholdSeconds": 0.3, "selector": 'le="0.3"'}}}]}, "must not match on le"),
+        (
+            {
+                "slos": [
+                    {
+                        **AVAILABILITY,
+                        "sli": {
+                            "latency": {"bucketMetric": "x_bucket", "thresholdSeconds": 0.3, "selector": 'le="0.3"'}
+                        },
+                    }
+                ]
+            },
+            "must not match on le",
+        ),
     ],
 )
 def test_cross_field_errors_say_what_to_fix(monitoring, message):
@@ -310,8 +449,9 @@ def test_cross_field_errors_say_what_to_fix(monitoring, message):
 
 
 def test_the_dev_stacks_slos_pass_promtool(tmp_path):
-    import yaml as pyyaml
     from pathlib import Path
+
+    import yaml as pyyaml
 
     stack_file = Path(__file__).resolve().parents[2] / "stacks" / "Pulumi.dev.yaml"
     section = pyyaml.safe_load(stack_file.read_text())["config"]["plinth:monitoring"]

@@ -19,8 +19,20 @@ CRDS = Path(__file__).resolve().parents[1] / "schemas" / "crds"
 ALERTING = {
     "receivers": [
         {"name": "oncall", "pagerduty": {"routingKey": "pd-routing-key-123"}},
-        {"name": "team", "slack": {"channel": "#audio-alerts", "apiUrl": "https://hooks.slack.com/services/T0/B0/SECRETSLACK"}},
-        {"name": "mail", "email": {"to": "ops@example.com", "from": "am@example.com", "smarthost": "smtp.example.com:587", "authUsername": "am", "authPassword": "mail-password-xyz"}},
+        {
+            "name": "team",
+            "slack": {"channel": "#audio-alerts", "apiUrl": "https://hooks.slack.com/services/T0/B0/SECRETSLACK"},
+        },
+        {
+            "name": "mail",
+            "email": {
+                "to": "ops@example.com",
+                "from": "am@example.com",
+                "smarthost": "smtp.example.com:587",
+                "authUsername": "am",
+                "authPassword": "mail-password-xyz",
+            },
+        },
         {"name": "hook", "webhook": {"url": "https://hooks.example.com/alerts", "bearerToken": "webhook-token-abc"}},
     ],
     "routes": {"P0": "oncall", "P1": "oncall", "P2": "team", "P3": "mail"},
@@ -48,10 +60,17 @@ def test_amtool_accepts_the_generated_configuration(tmp_path):
 
 def test_credentials_never_appear_in_the_configuration():
     spec = AlertingSpec.model_validate(ALERTING)
-    text = yaml.safe_dump(alertmanager.alertmanager_config(spec)) + json.dumps(alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {}))
+    text = yaml.safe_dump(alertmanager.alertmanager_config(spec)) + json.dumps(
+        alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {})
+    )
     for secret in SECRETS:
         assert secret not in text
-    assert sorted(alertmanager.secret_values(spec)) == ["hook-webhook-token", "mail-email-password", "oncall-pagerduty-routing-key", "team-slack-api-url"]
+    assert sorted(alertmanager.secret_values(spec)) == [
+        "hook-webhook-token",
+        "mail-email-password",
+        "oncall-pagerduty-routing-key",
+        "team-slack-api-url",
+    ]
 
 
 def test_routes_priorities_group_and_inhibit():
@@ -59,7 +78,13 @@ def test_routes_priorities_group_and_inhibit():
     routes = {tuple(r["matchers"]): r["receiver"] for r in config["route"]["routes"]}
     assert routes[('priority="P0"',)] == "oncall" and routes[('priority="P3"',)] == "mail"
     assert config["route"]["group_by"] == ["tenant", "sloth_slo", "alertname"]
-    assert config["inhibit_rules"] == [{"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]}]
+    assert config["inhibit_rules"] == [
+        {
+            "source_matchers": ['severity="page"'],
+            "target_matchers": ['severity="ticket"'],
+            "equal": ["tenant", "sloth_slo"],
+        }
+    ]
 
 
 @pytest.mark.parametrize(
@@ -90,19 +115,31 @@ def test_the_schema_check_catches_a_broken_rule():
 
 
 def test_monitors_validate_against_the_crd_schemas():
-    jsonschema.validate(monitors.pod_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_podmonitor_v1.json"))
-    jsonschema.validate(monitors.service_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_servicemonitor_v1.json"))
+    jsonschema.validate(
+        monitors.pod_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_podmonitor_v1.json")
+    )
+    jsonschema.validate(
+        monitors.service_monitor("acme", "tenant-acme", "monitoring"),
+        schema("monitoring.coreos.com_servicemonitor_v1.json"),
+    )
 
 
 def test_alertmanager_config_resource_validates_against_the_crd_schema():
-    manifest = alertmanager.alertmanager_config_crd(AlertingSpec.model_validate(ALERTING), "plinth-slo-routing", "monitoring", {"release": "prom"})
+    manifest = alertmanager.alertmanager_config_crd(
+        AlertingSpec.model_validate(ALERTING), "plinth-slo-routing", "monitoring", {"release": "prom"}
+    )
     jsonschema.validate(manifest, schema("monitoring.coreos.com_alertmanagerconfig_v1alpha1.json"))
 
 
 def test_dashboards_read_the_sloth_recording_rules():
     board = dashboards.tenant_slo_dashboard("acme", [SloSpec.model_validate(AVAILABILITY)])
     exprs = [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
-    for metric in ("slo:sli_error:ratio_rate5m", "slo:current_burn_rate:ratio", "slo:period_error_budget_remaining:ratio", "slo:error_budget:ratio"):
+    for metric in (
+        "slo:sli_error:ratio_rate5m",
+        "slo:current_burn_rate:ratio",
+        "slo:period_error_budget_remaining:ratio",
+        "slo:error_budget:ratio",
+    ):
         assert any(metric in e for e in exprs), metric
     configmap = dashboards.dashboard_configmap("plinth-tenant-acme-slos", "monitoring", board, "acme")
     assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
@@ -123,4 +160,7 @@ def test_both_alertmanager_modes_send_the_same_notification_fields():
     assert pd_crd["severity"] == pd_file["severity"] and "critical" in pd_crd["severity"]
     hook = crd["hook"]["webhookConfigs"][0]["httpConfig"]["authorization"]
     assert hook == {"type": "Bearer", "credentials": {"name": alertmanager.SECRET_NAME, "key": "hook-webhook-token"}}
-    assert crd["mail"]["emailConfigs"][0]["requireTLS"] is True and crd["mail"]["emailConfigs"][0]["from"] == "am@example.com"
+    assert (
+        crd["mail"]["emailConfigs"][0]["requireTLS"] is True
+        and crd["mail"]["emailConfigs"][0]["from"] == "am@example.com"
+    )

@@ -18,8 +18,15 @@ LOOKBACK = timedelta(minutes=5)
 #: The shortest range a generated rule reads (``slo:sli_error:ratio_rate5m``): ``rate()`` needs two
 #: samples in it.
 SHORTEST_RANGE = timedelta(minutes=5)
-_UNITS = {"ms": timedelta(milliseconds=1), "s": timedelta(seconds=1), "m": timedelta(minutes=1), "h": timedelta(hours=1),
-          "d": timedelta(days=1), "w": timedelta(weeks=1), "y": timedelta(days=365)}
+_UNITS = {
+    "ms": timedelta(milliseconds=1),
+    "s": timedelta(seconds=1),
+    "m": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "y": timedelta(days=365),
+}
 _DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w|y)")
 
 
@@ -45,9 +52,16 @@ def duration(text: str) -> timedelta:
     return sum((int(n) * _UNITS[u] for n, u in parts), timedelta())
 
 
-def unit_test_document(groups: Sequence[dict[str, Any]], series: Iterable[dict[str, Any]], *, alert_tests: Iterable[dict[str, Any]] = (),
-                       expr_tests: Iterable[dict[str, Any]] = (), evaluation_interval: str = "1m", interval: str = "1m",
-                       rule_file: str = "rules.yaml") -> dict[str, Any]:
+def unit_test_document(
+    groups: Sequence[dict[str, Any]],
+    series: Iterable[dict[str, Any]],
+    *,
+    alert_tests: Iterable[dict[str, Any]] = (),
+    expr_tests: Iterable[dict[str, Any]] = (),
+    evaluation_interval: str = "1m",
+    interval: str = "1m",
+    rule_file: str = "rules.yaml",
+) -> dict[str, Any]:
     """A ``promtool test rules`` document whose results do not depend on luck.
 
     - ``group_eval_order`` is the order of ``groups`` (the generator's dependency order: SLI
@@ -65,17 +79,25 @@ def unit_test_document(groups: Sequence[dict[str, Any]], series: Iterable[dict[s
     alert_tests, expr_tests = list(alert_tests), list(expr_tests)
     for check in alert_tests + expr_tests:
         at = duration(check["eval_time"])
-        assert at % step == timedelta(), f"eval_time {check['eval_time']} is not an evaluation (every {evaluation_interval})"
+        assert at % step == timedelta(), (
+            f"eval_time {check['eval_time']} is not an evaluation (every {evaluation_interval})"
+        )
     test: dict[str, Any] = {"interval": interval, "input_series": list(series)}
     if alert_tests:
         test["alert_rule_test"] = alert_tests
     if expr_tests:
         test["promql_expr_test"] = expr_tests
-    return {"rule_files": [rule_file], "evaluation_interval": evaluation_interval,
-            "group_eval_order": [g["name"] for g in groups], "tests": [test]}
+    return {
+        "rule_files": [rule_file],
+        "evaluation_interval": evaluation_interval,
+        "group_eval_order": [g["name"] for g in groups],
+        "tests": [test],
+    }
 
 
-def promtool_test(tmp_path: Path, groups: Sequence[dict[str, Any]], series: Iterable[dict[str, Any]], **options: Any) -> str:
+def promtool_test(
+    tmp_path: Path, groups: Sequence[dict[str, Any]], series: Iterable[dict[str, Any]], **options: Any
+) -> str:
     """Write ``groups`` and a sound unit-test document (see :func:`unit_test_document`), run
     ``promtool test rules`` and return its output; fails with promtool's report."""
     write_yaml(tmp_path / "rules.yaml", {"groups": list(groups)})
