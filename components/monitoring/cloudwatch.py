@@ -94,7 +94,7 @@ def build(
     topic = aws.sns.Topic(f"{name}-slo-alarms", kms_master_key_id=key.arn, tags=tags, opts=opts)
     composites = []
     for slo, sli in slos:
-        for severity in ("page", "ticket"):
+        for severity in slo.alerting.severities:  # a disabled page or ticket alert has no alarm
             pairs, children = [], []
             for sev, factor, long, short in burn_alerts(slo):
                 if sev != severity:

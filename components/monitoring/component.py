@@ -51,22 +51,44 @@ class LatencySliArgs(TypedDict):
     """Label matchers without braces, e.g. ``job="api"``."""
 
 
+class RawSliArgs(TypedDict):
+    error_ratio_query: str
+    """PromQL error ratio (0 to 1) with ``{{.window}}`` where the range goes (Sloth's ``raw.errorRatioQuery``)."""
+
+
 class SliArgs(TypedDict, total=False):
     ratio: RatioSliArgs
-    """Errors over total (set exactly one of ratio or latency)."""
+    """Errors over total (set exactly one of ratio, latency or raw)."""
     latency: LatencySliArgs
     """Requests slower than a histogram bound count as errors."""
+    raw: RawSliArgs
+    """A query that already is the error ratio."""
+
+
+class AlertOptionsArgs(TypedDict, total=False):
+    disable: bool
+    """No rule for this alert (Sloth's ``pageAlert.disable`` / ``ticketAlert.disable``)."""
+    labels: dict[str, str]
+    """Labels of this alert only, on top of the SLO's alerting labels."""
+    annotations: dict[str, str]
+    """Annotations of this alert only (Prometheus templates such as ``{{ $labels.tenant }}`` work)."""
 
 
 class SloAlertingArgs(TypedDict):
-    name: str
-    """CamelCase alert name shared by the page and the ticket alert."""
+    name: NotRequired[str]
+    """CamelCase alert name shared by the page and the ticket alert (required unless both are disabled)."""
     page_priority: NotRequired[str]
     """``P0`` or ``P1`` (default P1)."""
     ticket_priority: NotRequired[str]
     """``P2`` or ``P3`` (default P3)."""
     labels: NotRequired[dict[str, str]]
+    """Labels of every alert of the SLO."""
     annotations: NotRequired[dict[str, str]]
+    """Annotations of every alert of the SLO; they override the templated title and summary."""
+    page_alert: NotRequired[AlertOptionsArgs]
+    """Options of the page alert alone (Sloth's ``pageAlert``)."""
+    ticket_alert: NotRequired[AlertOptionsArgs]
+    """Options of the ticket alert alone (Sloth's ``ticketAlert``)."""
 
 
 class SloArgs(TypedDict):
@@ -80,7 +102,7 @@ class SloArgs(TypedDict):
     """The tenant the SLO belongs to (labels every rule, adds a tenant dashboard)."""
     description: NotRequired[str]
     period: NotRequired[str]
-    """``30d`` (default) or ``28d``."""
+    """``30d`` (default) or ``28d`` (its rules are named ``4w``, as Sloth names them)."""
     labels: NotRequired[dict[str, str]]
 
 
@@ -265,7 +287,9 @@ class MonitoringStack(pulumi.ComponentResource):
             if spec.dashboards:
                 self._dashboards(name, spec, ns, sorted(tenant_namespaces), crd_opts)
 
-        alarms = [(s, spec.cloudwatch[s.name]) for s in spec.slos if s.name in spec.cloudwatch]
+        alarms = [
+            (s, spec.cloudwatch[s.name]) for s in spec.slos if s.name in spec.cloudwatch and s.alerting.severities
+        ]
         if alarms and valid.aws is not None:
             outputs["cloudwatch"] = cloudwatch.build(
                 f"plinth-{valid.environment}", alarms, valid.aws.account_id, tags, child

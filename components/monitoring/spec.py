@@ -95,6 +95,22 @@ def _reserved_labels(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def _windowed_query(value: str) -> str:
+    """A PromQL query in Sloth's syntax: ``{{.window}}`` where the range goes, nothing else templated."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if WINDOW_PLACEHOLDER not in value:
+        raise ValueError(
+            'must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~"5.."}[{{.window}}])'
+        )
+    if re.search(r"\{\{(?!\.window\}\})", value):
+        raise ValueError("uses a template placeholder other than {{.window}}")
+    problem = promql_problem(value.replace(WINDOW_PLACEHOLDER, "5m"))
+    if problem:
+        raise ValueError(f"is not PromQL: it {problem}")
+    return value
+
+
 class RatioSli(StrictModel):
     """Errors over total, as PromQL with ``{{.window}}`` where the range goes (Sloth's syntax)."""
 
@@ -106,18 +122,21 @@ class RatioSli(StrictModel):
     @field_validator("error_query", "total_query")
     @classmethod
     def _window(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be empty")
-        if WINDOW_PLACEHOLDER not in value:
-            raise ValueError(
-                'must contain the {{.window}} placeholder, e.g. rate(http_requests_total{code=~"5.."}[{{.window}}])'
-            )
-        if re.search(r"\{\{(?!\.window\}\})", value):
-            raise ValueError("uses a template placeholder other than {{.window}}")
-        problem = promql_problem(value.replace(WINDOW_PLACEHOLDER, "5m"))
-        if problem:
-            raise ValueError(f"is not PromQL: it {problem}")
-        return value
+        return _windowed_query(value)
+
+
+class RawSli(StrictModel):
+    """Sloth's ``sli.raw``: one query that already is the error ratio (0 to 1) over ``{{.window}}``."""
+
+    error_ratio_query: Query
+    """e.g. ``sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))``. It must
+    return 0, not nothing, while there are no errors (``(errors or on() vector(0)) / total``): an
+    empty result reads as a missing SLI and fires the SLIAbsent alert."""
+
+    @field_validator("error_ratio_query")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        return _windowed_query(value)
 
 
 class LatencySli(StrictModel):
@@ -143,29 +162,69 @@ class LatencySli(StrictModel):
         return value
 
 
+SLI_KINDS: tuple[str, ...] = ("ratio", "latency", "raw")
+
+
 class Sli(StrictModel):
     ratio: RatioSli | None = None
     latency: LatencySli | None = None
+    raw: RawSli | None = None
 
     @model_validator(mode="after")
     def _one(self) -> "Sli":
-        if (self.ratio is None) == (self.latency is None):
-            raise ValueError("set exactly one of ratio or latency")
+        if sum(getattr(self, kind) is not None for kind in SLI_KINDS) != 1:
+            raise ValueError("set exactly one of ratio, latency or raw")
         return self
 
 
-class SloAlerting(StrictModel):
-    name: AlertName
-    """Alert name; the page and the ticket alert share it and differ by severity (as in Sloth)."""
+class AlertOptions(StrictModel):
+    """Sloth's ``pageAlert`` / ``ticketAlert``: switch one burn-rate alert off, or add to it alone."""
+
+    disable: bool = False
+    """No rule for this alert (Sloth's ``disable``)."""
     labels: dict[LabelName, Text] = Field(default_factory=dict)
+    """Labels of this alert only, on top of ``alerting.labels``."""
     annotations: dict[LabelName, Text] = Field(default_factory=dict)
-    page_priority: Literal["P0", "P1"] = "P1"
-    ticket_priority: Literal["P2", "P3"] = "P3"
+    """Annotations of this alert only (Prometheus templates such as ``{{ $labels.tenant }}`` work)."""
 
     @field_validator("labels")
     @classmethod
     def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
         return _reserved_labels(value)
+
+
+class SloAlerting(StrictModel):
+    name: AlertName | None = None
+    """Alert name; the page and the ticket alert share it and differ by severity (as in Sloth).
+    Required unless both alerts are disabled."""
+    labels: dict[LabelName, Text] = Field(default_factory=dict)
+    annotations: dict[LabelName, Text] = Field(default_factory=dict)
+    """Annotations of every alert of the SLO; they override the templated ``title``/``summary``."""
+    page_priority: Literal["P0", "P1"] = "P1"
+    ticket_priority: Literal["P2", "P3"] = "P3"
+    page_alert: AlertOptions = Field(default_factory=AlertOptions)
+    ticket_alert: AlertOptions = Field(default_factory=AlertOptions)
+
+    @field_validator("labels")
+    @classmethod
+    def _reserved(cls, value: dict[str, str]) -> dict[str, str]:
+        return _reserved_labels(value)
+
+    @model_validator(mode="after")
+    def _named(self) -> "SloAlerting":
+        if self.name is None and self.severities:
+            raise ValueError("name: required while the page or the ticket alert is enabled")
+        return self
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        """The burn-rate alerts that exist: ``page``, ``ticket``, both or none."""
+        return tuple(
+            sev for sev, opts in (("page", self.page_alert), ("ticket", self.ticket_alert)) if not opts.disable
+        )
+
+    def options(self, severity: str) -> AlertOptions:
+        return self.page_alert if severity == "page" else self.ticket_alert
 
 
 class SloSpec(StrictModel):

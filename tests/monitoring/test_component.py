@@ -147,6 +147,20 @@ def test_aws_stack_without_kubernetes_gets_cloudwatch_burn_rate_alarms():
     )
 
 
+def test_a_disabled_page_alert_has_no_cloudwatch_alarms_either():
+    slo = {**AVAILABILITY, "alerting": {**AVAILABILITY["alerting"], "pageAlert": {"disable": True}}}
+    cloudwatch = {"availability": {"namespace": "Audio/API", "errorMetric": "5xxCount", "totalMetric": "RequestCount"}}
+    plan = run_platform(
+        stack(tenant(cloud="aws"), kubernetes=None, monitoring={"slos": [slo], "cloudwatch": cloudwatch})
+    )
+    composites = [c.inputs["alarmName"] for c in plan.of_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")]
+    assert composites == ["ApiAvailability-ticket"], (
+        "pageAlert.disable removes the page alarm, as it removes the page rule"
+    )
+    names = sorted(a.inputs["name"] for a in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm"))
+    assert names == sorted(f"plinth-dev-api-availability-{w}" for w in ("1d-3x", "2h-3x", "3d-1x", "6h-1x"))
+
+
 @pytest.mark.parametrize(
     ("monitoring", "message"),
     [

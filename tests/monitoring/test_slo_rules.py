@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from components.monitoring import slo as gen
 from components.monitoring.spec import SloSpec
-from tests.monitoring.tools import promtool, promtool_test, unit_test_document, write_yaml
+from tests.monitoring.tools import promtool, promtool_test, rendered, unit_test_document, write_yaml
 
 AVAILABILITY = {
     "name": "availability",
@@ -104,7 +104,8 @@ def _expected(rules_by_alert, alert: str, severity: str, slo_doc) -> dict:
         "sloth_slo": "availability",
         "tenant": "acme",
     }
-    return {"exp_labels": {**recorded, **rule["labels"]}, "exp_annotations": rule["annotations"]}
+    labels = {**recorded, **rule["labels"]}
+    return {"exp_labels": labels, "exp_annotations": rendered(rule["annotations"], labels)}
 
 
 def _run_test(tmp_path, series, tests):
@@ -168,7 +169,7 @@ def test_missing_metrics_fire_the_absent_alert(tmp_path):
             {
                 "eval_time": "30m",
                 "alertname": "ApiAvailabilitySLIAbsent",
-                "exp_alerts": [{"exp_labels": labels, "exp_annotations": absent["annotations"]}],
+                "exp_alerts": [{"exp_labels": labels, "exp_annotations": rendered(absent["annotations"], labels)}],
             },
         ],
     )
@@ -197,7 +198,9 @@ def test_an_exhausted_budget_fires(tmp_path):
                 "exp_alerts": [
                     {
                         "exp_labels": {**recorded, "sloth_window": "30d", **exhausted["labels"]},
-                        "exp_annotations": exhausted["annotations"],
+                        "exp_annotations": rendered(
+                            exhausted["annotations"], {**recorded, "sloth_window": "30d", **exhausted["labels"]}
+                        ),
                     }
                 ],
             },

@@ -45,6 +45,15 @@ def write_yaml(path: Path, doc: Any) -> Path:
     return path
 
 
+_LABEL_TEMPLATE = re.compile(r"\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}")
+
+
+def rendered(annotations: dict[str, str], labels: dict[str, str]) -> dict[str, str]:
+    """Annotations as Prometheus renders them for an alert with ``labels`` (the ``{{$labels.x}}``
+    templates the generator writes), which is what promtool compares ``exp_annotations`` with."""
+    return {k: _LABEL_TEMPLATE.sub(lambda m: labels.get(m.group(1), ""), v) for k, v in annotations.items()}
+
+
 def duration(text: str) -> timedelta:
     """A Prometheus duration (``90s``, ``1h30m``, ``41760m``) as a timedelta."""
     parts = _DURATION.findall(text)
