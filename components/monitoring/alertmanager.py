@@ -12,6 +12,7 @@ File fields used and the Alertmanager release that introduced them: ``api_url_fi
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -27,6 +28,34 @@ NULL_RECEIVER = "null"
 #: Always-firing alerts of kube-prometheus-stack that exist to prove the pipeline; never notify.
 SILENT_ALERTS = ("Watchdog", "InfoInhibitor")
 PAGE_PRIORITIES = ("P0", "P1")
+#: Plinth's own inhibition: a page mutes the ticket of the same tenant and SLO.
+PAGE_INHIBITS_TICKET: dict[str, Any] = {
+    "source_matchers": ['severity="page"'],
+    "target_matchers": ['severity="ticket"'],
+    "equal": ["tenant", "sloth_slo"],
+}
+#: The inhibitions kube-prometheus-stack configures by default (``alertmanager.config.inhibit_rules``
+#: in charts/kube-prometheus-stack/values.yaml): three since prometheus-community/helm-charts#2115
+#: (after kube-prometheus' alertmanager.libsonnet), the fourth since #3964 (chart 55.5.0), and the
+#: same four in the chart's values today, so in the pinned 75.15.1.
+#: Helm merges maps but replaces lists, so setting ``inhibit_rules`` drops them unless repeated:
+#: a critical alert mutes the warning/info alert of the same name and namespace, a warning mutes
+#: the info alert, the always-firing ``InfoInhibitor`` mutes the info alerts of its namespace, and
+#: any other alert mutes ``InfoInhibitor`` itself.
+CHART_INHIBIT_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "source_matchers": ['severity="critical"'],
+        "target_matchers": ['severity=~"warning|info"'],
+        "equal": ["namespace", "alertname"],
+    },
+    {
+        "source_matchers": ['severity="warning"'],
+        "target_matchers": ['severity="info"'],
+        "equal": ["namespace", "alertname"],
+    },
+    {"source_matchers": ['alertname="InfoInhibitor"'], "target_matchers": ['severity="info"'], "equal": ["namespace"]},
+    {"target_matchers": ['alertname="InfoInhibitor"']},
+)
 
 
 def _key(receiver: Receiver, field: str) -> str:
@@ -152,7 +181,9 @@ def alertmanager_config(
 
     Routing: a child route per priority (``priority="P0"`` ... ``"P3"``, ``continue: false``),
     pages wait 10s before the first notification and tickets 1m; unlabelled alerts (e.g. the
-    chart's own rules) go to the P3 receiver; a page inhibits the ticket of the same tenant/SLO.
+    chart's own rules) go to the P3 receiver; a page inhibits the ticket of the same tenant/SLO,
+    next to the chart's default inhibitions (:data:`CHART_INHIBIT_RULES`), which this list would
+    otherwise replace.
     """
     routes = [
         {
@@ -178,13 +209,7 @@ def alertmanager_config(
                 *routes,
             ],
         },
-        "inhibit_rules": [
-            {
-                "source_matchers": ['severity="page"'],
-                "target_matchers": ['severity="ticket"'],
-                "equal": ["tenant", "sloth_slo"],
-            },
-        ],
+        "inhibit_rules": [copy.deepcopy(rule) for rule in CHART_INHIBIT_RULES] + [copy.deepcopy(PAGE_INHIBITS_TICKET)],
         "receivers": [{"name": NULL_RECEIVER}, *(_receiver(r, secrets_dir, secret_values) for r in spec.receivers)],
     }
 

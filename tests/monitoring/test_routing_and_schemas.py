@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import jsonschema
@@ -13,7 +14,7 @@ from components.monitoring import alertmanager, dashboards, monitors
 from components.monitoring import slo as gen
 from components.monitoring.spec import AlertingSpec, SloSpec
 from tests.monitoring.test_slo_rules import AVAILABILITY, LATENCY
-from tests.monitoring.tools import tool, write_yaml
+from tests.monitoring.tools import inhibited, post_alerts, running_alertmanager, tool, write_yaml
 
 CRDS = Path(__file__).resolve().parents[1] / "schemas" / "crds"
 ALERTING = {
@@ -55,7 +56,9 @@ def amtool_check(tmp_path: Path, config: dict) -> str:
 
 def test_amtool_accepts_the_generated_configuration(tmp_path):
     out = amtool_check(tmp_path, alertmanager.alertmanager_config(AlertingSpec.model_validate(ALERTING)))
-    assert "5 receivers" in out and "1 inhibit rules" in out
+    assert "5 receivers" in out and "5 inhibit rules" in out, (
+        "the chart's four inhibitions and Plinth's page-over-ticket"
+    )
 
 
 def test_credentials_never_appear_in_the_configuration():
@@ -78,13 +81,89 @@ def test_routes_priorities_group_and_inhibit():
     routes = {tuple(r["matchers"]): r["receiver"] for r in config["route"]["routes"]}
     assert routes[('priority="P0"',)] == "oncall" and routes[('priority="P3"',)] == "mail"
     assert config["route"]["group_by"] == ["tenant", "sloth_slo", "alertname"]
-    assert config["inhibit_rules"] == [
+    page_over_ticket = {
+        "source_matchers": ['severity="page"'],
+        "target_matchers": ['severity="ticket"'],
+        "equal": ["tenant", "sloth_slo"],
+    }
+    assert config["inhibit_rules"][-1] == page_over_ticket
+    # Helm replaces lists: the chart's own inhibitions survive only because they are repeated
+    # (kube-prometheus-stack values.yaml, alertmanager.config.inhibit_rules).
+    assert config["inhibit_rules"][:-1] == [
         {
-            "source_matchers": ['severity="page"'],
-            "target_matchers": ['severity="ticket"'],
-            "equal": ["tenant", "sloth_slo"],
-        }
+            "source_matchers": ['severity="critical"'],
+            "target_matchers": ['severity=~"warning|info"'],
+            "equal": ["namespace", "alertname"],
+        },
+        {
+            "source_matchers": ['severity="warning"'],
+            "target_matchers": ['severity="info"'],
+            "equal": ["namespace", "alertname"],
+        },
+        {
+            "source_matchers": ['alertname="InfoInhibitor"'],
+            "target_matchers": ['severity="info"'],
+            "equal": ["namespace"],
+        },
+        {"target_matchers": ['alertname="InfoInhibitor"']},
     ]
+
+
+def test_a_running_alertmanager_keeps_the_charts_inhibitions_next_to_plinths(tmp_path):
+    """The generated configuration in a real Alertmanager: the chart's default inhibitions still
+    work (they would vanish if Plinth's list replaced the chart's), and a page mutes its ticket."""
+    spec = AlertingSpec.model_validate(ALERTING)
+    secret_dir = tmp_path / "secrets" / alertmanager.SECRET_NAME
+    secret_dir.mkdir(parents=True)
+    for name in alertmanager.secret_files(spec):
+        (secret_dir / name).write_text("mounted")
+    config = alertmanager.alertmanager_config(spec, secrets_dir=str(tmp_path / "secrets"))
+    firing = [
+        {"alertname": "KubePodCrashLooping", "namespace": "tenant-acme", "severity": "critical"},
+        {"alertname": "KubePodCrashLooping", "namespace": "tenant-acme", "severity": "warning"},
+        {"alertname": "KubeQuotaAlmostFull", "namespace": "tenant-acme", "severity": "warning"},
+        {"alertname": "KubeQuotaAlmostFull", "namespace": "tenant-acme", "severity": "info"},
+        {"alertname": "InfoInhibitor", "namespace": "tenant-globex", "severity": "none"},
+        {"alertname": "CPUThrottlingHigh", "namespace": "tenant-globex", "severity": "info"},
+        {
+            "alertname": "ApiAvailability",
+            "tenant": "acme",
+            "sloth_slo": "availability",
+            "severity": "page",
+            "priority": "P1",
+        },
+        {
+            "alertname": "ApiAvailability",
+            "tenant": "acme",
+            "sloth_slo": "availability",
+            "severity": "ticket",
+            "priority": "P3",
+        },
+        {
+            "alertname": "WebAvailability",
+            "tenant": "globex",
+            "sloth_slo": "availability",
+            "severity": "ticket",
+            "priority": "P3",
+        },
+    ]
+    expected = {
+        "KubePodCrashLooping/critical": False,
+        "KubePodCrashLooping/warning": True,  # chart: critical mutes warning/info of the same alert and namespace
+        "KubeQuotaAlmostFull/warning": False,
+        "KubeQuotaAlmostFull/info": True,  # chart: warning mutes info
+        "InfoInhibitor/none": True,  # chart: any other alert mutes InfoInhibitor itself
+        "CPUThrottlingHigh/info": True,  # chart: InfoInhibitor mutes the info alerts of its namespace
+        "ApiAvailability/page": False,
+        "ApiAvailability/ticket": True,  # Plinth: a page mutes the ticket of the same tenant and SLO
+        "WebAvailability/ticket": False,  # ... of the same tenant only
+    }
+    with running_alertmanager(config, tmp_path) as url:
+        post_alerts(url, firing)
+        deadline = time.monotonic() + 15
+        while (state := inhibited(url)) != expected and time.monotonic() < deadline:
+            time.sleep(0.3)
+    assert state == expected
 
 
 @pytest.mark.parametrize(

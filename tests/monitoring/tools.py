@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import shutil
+import socket
 import subprocess
+import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import yaml
 
@@ -114,3 +119,61 @@ def promtool_test(
     done = promtool("test", "rules", str(write_yaml(tmp_path / "test.yaml", doc)), cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_alertmanager(config: dict[str, Any], workdir: Path) -> Iterator[str]:
+    """A real Alertmanager (Debian ``prometheus-alertmanager``) on 127.0.0.1 serving ``config``;
+    yields its base URL and stops it afterwards."""
+    port = free_port()
+    config_path = write_yaml(workdir / "alertmanager.yml", config)
+    proc = subprocess.Popen(
+        [tool("prometheus-alertmanager"), f"--config.file={config_path}", f"--storage.path={workdir / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/-/ready", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"alertmanager did not start: {proc.stderr.read() if proc.stderr else ''}"
+                    ) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def post_alerts(url: str, alerts: list[dict[str, str]]) -> None:
+    """Send firing alerts (label sets) to Alertmanager's v2 API."""
+    body = json.dumps([{"labels": labels} for labels in alerts]).encode()
+    request = urllib.request.Request(f"{url}/api/v2/alerts", body, {"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+
+
+def inhibited(url: str) -> dict[str, bool]:
+    """alertname/severity of every alert -> whether another alert inhibits it."""
+    with urllib.request.urlopen(f"{url}/api/v2/alerts", timeout=10) as response:
+        alerts = json.load(response)
+    return {
+        f"{a['labels']['alertname']}/{a['labels'].get('severity', '')}": bool(a["status"]["inhibitedBy"])
+        for a in alerts
+    }
