@@ -384,6 +384,21 @@ class PrometheusSettings(StrictModel):
         return self
 
 
+#: A Kubernetes object name that is a DNS-1123 subdomain (Secrets, ConfigMaps).
+SubdomainName = Annotated[
+    str,
+    StringConstraints(max_length=253, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"),
+]
+
+
+class GrafanaSettings(StrictModel):
+    """Grafana's admin login (install mode): never a chart default."""
+
+    admin_secret: SubdomainName | None = None
+    """An existing Secret in the monitoring namespace with keys ``admin-user`` and ``admin-password``.
+    Unset: Plinth generates a password (a Pulumi secret) into the Secret ``plinth-grafana-admin``."""
+
+
 class CloudAlarmSli(StrictModel):
     """The same SLO measured from CloudWatch metrics (errors and total as metric sums)."""
 
@@ -399,6 +414,7 @@ class MonitoringSpec(StrictModel):
     slos: list[SloSpec] = Field(default_factory=list)
     alerting: AlertingSpec | None = None
     dashboards: bool = True
+    grafana: GrafanaSettings = Field(default_factory=GrafanaSettings)
     cloudwatch: dict[DnsLabel, CloudAlarmSli] = Field(default_factory=dict)
     """SLO name -> CloudWatch metrics: the SLO also becomes CloudWatch alarms (AWS stacks)."""
 

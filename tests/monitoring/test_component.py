@@ -66,7 +66,7 @@ def test_receiver_credentials_are_pulumi_secrets_never_plaintext():
     text = json.dumps(plan.to_json())
     for secret in SECRETS:
         assert secret not in text
-    secret = plan.one("kubernetes:core/v1:Secret")
+    secret = plan.one("kubernetes:core/v1:Secret", "plinth-monitoring-alertmanager-credentials")
     assert secret.inputs["stringData"] == "[secret]", "the whole map travels as a Pulumi secret"
     release = plan.one("kubernetes:helm.sh/v3:Release")
     assert release.inputs["values"]["alertmanager"]["alertmanagerSpec"]["secrets"] == [
@@ -172,3 +172,72 @@ def test_a_disabled_page_alert_has_no_cloudwatch_alarms_either():
 def test_monitoring_config_errors_name_the_key(monitoring, message):
     with pytest.raises(ConfigError, match=message):
         parse(stack(tenant(), monitoring=monitoring), source="test")
+
+
+# --- Grafana admin login ------------------------------------------------------------------------
+def test_grafanas_admin_password_is_a_generated_pulumi_secret_not_the_charts_default(dev_plan):
+    """kube-prometheus-stack's values set grafana.adminPassword: prom-operator; the admin login must
+    come from a Secret whose password Pulumi generated and keeps secret."""
+    resources = monitoring(dev_plan)
+    release = next(r for r in resources if r.type == "kubernetes:helm.sh/v3:Release")
+    password = next(r for r in resources if r.type == "random:index/randomPassword:RandomPassword")
+    assert password.inputs["length"] >= 32 and password.inputs["special"] is False
+    secret = next(
+        r
+        for r in resources
+        if r.type == "kubernetes:core/v1:Secret" and r.inputs["metadata"]["name"] == "plinth-grafana-admin"
+    )
+    assert secret.inputs["metadata"]["namespace"] == "monitoring"
+    assert secret.inputs["stringData"] == "[secret]", "the generated password reaches the Secret as a Pulumi secret"
+    assert password.urn in secret.dependencies
+    grafana = release.inputs["values"]["grafana"]
+    assert grafana["admin"] == {
+        "existingSecret": "plinth-grafana-admin",
+        "userKey": "admin-user",
+        "passwordKey": "admin-password",
+    }
+    assert "adminPassword" not in grafana, "no password in the chart values at all"
+    assert secret.urn in release.dependencies, "the Secret exists before Grafana starts"
+
+
+def test_the_generated_admin_secret_is_a_valid_object_with_the_keys_the_chart_reads():
+    from components.monitoring import grafana
+
+    manifest = grafana.admin_secret("monitoring", {"app.kubernetes.io/managed-by": "plinth"}, "x" * 32)
+    kubernetes_validate.validate(manifest, kubernetes_validate.latest_version(), strict=True)
+    keys = grafana.admin_values(grafana.ADMIN_SECRET)["admin"]
+    assert set(manifest["stringData"]) == {keys["userKey"], keys["passwordKey"]}
+
+
+def test_an_existing_admin_secret_replaces_the_generated_one():
+    plan = run_platform(
+        stack(tenant(), monitoring={"slos": [AVAILABILITY], "grafana": {"adminSecret": "grafana-login"}})
+    )
+    assert not plan.of_type("random:index/randomPassword:RandomPassword")
+    assert not [
+        s for s in plan.of_type("kubernetes:core/v1:Secret") if s.inputs["metadata"]["name"] == "plinth-grafana-admin"
+    ]
+    admin = plan.one("kubernetes:helm.sh/v3:Release").inputs["values"]["grafana"]["admin"]
+    assert admin["existingSecret"] == "grafana-login"
+
+
+def test_a_bad_admin_secret_name_is_rejected_naming_the_key():
+    with pytest.raises(ConfigError, match=r"plinth:monitoring\.grafana\.adminSecret: String should match pattern"):
+        parse(stack(tenant(), monitoring={"grafana": {"adminSecret": "Grafana_Login"}}), source="test")
+
+
+def test_the_kubernetes_provider_floor_keeps_null_helm_values():
+    """pulumi-kubernetes below 4.30 dropped null Helm values, so a chart default could not be
+    removed; the dependency floor must exclude those versions (and pulumi-random is needed for
+    the generated password)."""
+    import tomllib
+    from importlib.metadata import version
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    deps = {r.name: r for r in map(Requirement, pyproject["project"]["dependencies"])}
+    k8s = deps["pulumi-kubernetes"].specifier
+    assert not k8s.contains("4.29.0") and k8s.contains("4.30.0") and k8s.contains(version("pulumi-kubernetes"))
+    assert deps["pulumi-random"].specifier.contains(version("pulumi-random"))
