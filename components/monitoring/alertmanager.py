@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from pydantic.alias_generators import to_camel
 
@@ -75,6 +76,24 @@ def secret_files(spec: AlertingSpec) -> dict[str, Secret]:
         elif r.pagerduty:
             out[_key(r, "pagerduty-routing-key")] = r.pagerduty.routing_key
     return out
+
+
+#: HTTPS: Slack, PagerDuty's Events API and webhooks without an explicit port.
+HTTPS_PORT = 443
+
+
+def receiver_ports(spec: AlertingSpec | None) -> list[int]:
+    """TCP ports Alertmanager connects to on the internet for ``spec``'s receivers: 443 for Slack,
+    PagerDuty and webhooks (or a webhook URL's own port), each e-mail smarthost's port."""
+    ports: set[int] = set()
+    for r in spec.receivers if spec is not None else []:
+        if r.email:
+            ports.add(int(r.email.smarthost.rsplit(":", 1)[1]))
+        elif r.webhook:
+            ports.add(urlsplit(r.webhook.url).port or HTTPS_PORT)
+        else:
+            ports.add(HTTPS_PORT)
+    return sorted(ports)
 
 
 #: Former name of :func:`secret_files` (the MonitoringStack component uses it).

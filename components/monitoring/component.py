@@ -16,7 +16,7 @@ from components import conventions, k8s
 from components.args import ArgsError, input_error, unknown_keys, validate
 from components.clouds import AwsAccountArgs, AwsSettings
 from components.cluster import ClusterArgs, KubernetesSettings
-from components.monitoring import alertmanager, cloudwatch, dashboards, grafana, monitors, slo
+from components.monitoring import alertmanager, cloudwatch, dashboards, grafana, isolation, monitors, slo
 from components.monitoring.spec import MonitoringSpec, stack_problems
 
 HELM_REPO = "https://prometheus-community.github.io/helm-charts"
@@ -163,6 +163,28 @@ class GrafanaArgs(TypedDict, total=False):
     unset, Plinth generates the password (a Pulumi secret) into ``plinth-grafana-admin``."""
 
 
+class NetworkArgs(TypedDict, total=False):
+    node_cidrs: list[str]
+    """Node addresses (kubelet 10250, node-exporter 9100); default the RFC 1918 ranges."""
+    api_server_cidrs: list[str]
+    """API server endpoints (443/6443, and callers of the operator's webhook); default the RFC 1918 ranges."""
+    receiver_cidrs: list[str]
+    """Private destinations Alertmanager may reach on its receivers' ports (public ones always)."""
+
+
+class QuotaArgs(TypedDict, total=False):
+    cpu: str
+    """Sum of CPU requests in the monitoring namespace (default ``8``)."""
+    memory: str
+    """Sum of memory requests (default ``32Gi``)."""
+    pods: int
+    """Pods (default 50)."""
+    pvcs: int
+    """PersistentVolumeClaims (default 10)."""
+    storage: str
+    """Sum of PersistentVolumeClaim requests (default ``500Gi``)."""
+
+
 class MonitoringStackArgs(TypedDict):
     environment: str
     """The stack's environment (a label on every rule)."""
@@ -176,6 +198,12 @@ class MonitoringStackArgs(TypedDict):
     """Grafana dashboards as sidecar ConfigMaps (default true)."""
     grafana: NotRequired[GrafanaArgs]
     """Grafana's admin login (install mode)."""
+    node_exporter_namespace: NotRequired[str]
+    """node-exporter's own privileged namespace (install mode; default ``<namespace>-node-exporter``)."""
+    network: NotRequired[NetworkArgs]
+    """CIDRs the monitoring NetworkPolicies allow beyond the cluster's pods (install mode)."""
+    quota: NotRequired[QuotaArgs]
+    """The monitoring namespace's ResourceQuota (install mode)."""
     cloudwatch: NotRequired[dict[str, CloudAlarmSliArgs]]
     """SLO name -> CloudWatch metrics: the SLO also becomes CloudWatch alarms."""
     tenant_namespaces: NotRequired[dict[str, str]]
@@ -214,6 +242,8 @@ def helm_values(spec: MonitoringSpec, has_secrets: bool) -> dict[str, Any]:
             # The admin login comes from a Secret, never from the chart's default password.
             **grafana.admin_values(spec.grafana.admin_secret or grafana.ADMIN_SECRET),
         },
+        # node-exporter alone needs host access: it runs in its own, privileged namespace.
+        "prometheus-node-exporter": {"namespaceOverride": spec.node_exporter_ns},
     }
     if spec.alerting is not None:
         am: dict[str, Any] = {"config": alertmanager.alertmanager_config(spec.alerting)}
@@ -276,7 +306,7 @@ class MonitoringStack(pulumi.ComponentResource):
         outputs: dict[str, Any] = {"namespace": ns if valid.cluster else None, "slos": [s.id for s in spec.slos]}
 
         if valid.cluster is not None:
-            crd_opts = self._platform(name, spec, labels, child, outputs)
+            crd_opts = self._platform(name, spec, labels, child, outputs, valid.cluster.ingress_namespace)
             for s in spec.slos:
                 manifest = slo.prometheus_rule(s, ns, self._rule_labels(spec, labels))
                 k8s.register(k8s.child_name(name, f"slo-{s.id}"), manifest, crd_opts)
@@ -320,6 +350,7 @@ class MonitoringStack(pulumi.ComponentResource):
         labels: dict[str, str],
         child: pulumi.ResourceOptions,
         outputs: dict[str, Any],
+        ingress_namespace: str,
     ) -> pulumi.ResourceOptions:
         """The chart (install mode) or the AlertmanagerConfig (existing mode); options for the custom resources."""
         ns = spec.namespace
@@ -339,23 +370,12 @@ class MonitoringStack(pulumi.ComponentResource):
             return child
         import pulumi_kubernetes as kubernetes
 
-        namespace = k8s.register(
-            k8s.child_name(name, "namespace"),
-            {
-                "apiVersion": "v1",
-                "kind": "Namespace",
-                "metadata": {
-                    "name": ns,
-                    "labels": {
-                        **labels,
-                        # node-exporter needs host access: the monitoring namespace cannot be restricted.
-                        "pod-security.kubernetes.io/enforce": "privileged",
-                    },
-                },
-            },
-            pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=True)),
-        )
-        after_ns = k8s.after(child, namespace)
+        monitoring_ns, node_exporter_ns = isolation.namespaces(spec, labels)
+        retained = pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(retain_on_delete=True))
+        namespace = k8s.register(k8s.child_name(name, "namespace"), monitoring_ns, retained)
+        node_exporter = k8s.register(k8s.child_name(name, "node-exporter-namespace"), node_exporter_ns, retained)
+        after_ns = k8s.after(child, namespace, node_exporter)
+        guards = self._isolation(name, spec, labels, ingress_namespace, after_ns)
         secret = self._secret(name, ns, labels, secrets, after_ns)
         grafana_secret = self._grafana_admin(name, spec, labels, after_ns)
         values = helm_values(spec, bool(secrets))
@@ -368,11 +388,38 @@ class MonitoringStack(pulumi.ComponentResource):
             namespace=ns,
             values=values,
             atomic=True,
-            opts=k8s.after(after_ns, namespace, *(r for r in (secret, grafana_secret) if r is not None)),
+            opts=k8s.after(after_ns, *guards, *(r for r in (secret, grafana_secret) if r is not None)),
         )
         self.alertmanager_config = values.get("alertmanager", {}).get("config")
         outputs["release"] = {"chart": CHART, "version": spec.prometheus.chart_version}
         return k8s.after(child, release)
+
+    def _isolation(
+        self,
+        name: str,
+        spec: MonitoringSpec,
+        labels: dict[str, str],
+        ingress_namespace: str,
+        opts: pulumi.ResourceOptions,
+    ) -> list[pulumi.CustomResource]:
+        """NetworkPolicies (the allowed flows first, then default deny), LimitRanges, then the quota
+        that counts their default requests. The chart waits for all of them."""
+
+        def register(manifest: dict[str, Any], role: str, options: pulumi.ResourceOptions) -> pulumi.CustomResource:
+            prefix = "" if manifest["metadata"]["namespace"] == spec.namespace else "node-exporter-"
+            return k8s.register(k8s.child_name(name, prefix + role), manifest, options)
+
+        ports = alertmanager.receiver_ports(spec.alerting)
+        policies = isolation.allow_policies(
+            spec, labels, ingress_namespace=ingress_namespace, release=CHART, receiver_ports=ports
+        )
+        allowed = [register(m, f"netpol-{m['metadata']['name']}", opts) for m in policies]
+        denied = [
+            register(m, "netpol-default-deny", k8s.after(opts, *allowed)) for m in isolation.default_deny(spec, labels)
+        ]
+        limits = [register(m, "limits", opts) for m in isolation.limit_ranges(spec, labels)]
+        quota = register(isolation.resource_quota(spec, labels), "quota", k8s.after(opts, *limits))
+        return [*allowed, *denied, *limits, quota]
 
     def _grafana_admin(
         self, name: str, spec: MonitoringSpec, labels: dict[str, str], opts: pulumi.ResourceOptions
@@ -431,7 +478,8 @@ def args_from_spec(
     tags: dict[str, str],
 ) -> MonitoringStackArgs:
     """The component's arguments for a validated ``plinth:monitoring`` section."""
-    args: dict[str, Any] = spec.model_dump(exclude_none=True, by_alias=False)
+    # Only what the section sets: defaults come back on validation, and install-only keys stay unset.
+    args: dict[str, Any] = spec.model_dump(exclude_none=True, exclude_unset=True, by_alias=False)
     args.update(environment=environment, tenant_namespaces=dict(tenant_namespaces), tags=dict(tags))
     if cluster is not None:
         args["cluster"] = cluster.model_dump(exclude_none=True, exclude={"context"})

@@ -7,10 +7,12 @@ there is one, the fix. The rules generated from these models live in :mod:`.slo`
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic.alias_generators import to_camel
 
 from components import conventions
 from components.base import DnsLabel, Secret, StrictModel, Text
@@ -399,6 +401,83 @@ class GrafanaSettings(StrictModel):
     Unset: Plinth generates a password (a Pulumi secret) into the Secret ``plinth-grafana-admin``."""
 
 
+def _cidr(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value, strict=True))
+    except ValueError as err:
+        raise ValueError(f"not a CIDR block ({err}); write e.g. 10.0.0.0/16") from None
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+#: RFC 1918 private ranges: where nodes and (on most managed clusters) API server endpoints live.
+PRIVATE_RANGES: tuple[str, ...] = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+#: Addresses that are not the public internet, per family: RFC 1918 and RFC 6598 shared space
+#: (100.64/10, used for pods by some CNIs), RFC 4193 unique-local IPv6.
+NON_PUBLIC: dict[int, tuple[str, ...]] = {4: (*PRIVATE_RANGES, "100.64.0.0/10"), 6: ("fc00::/7",)}
+
+
+class NetworkSettings(StrictModel):
+    """Where the monitoring namespace's pods may connect outside the cluster network (install mode)."""
+
+    node_cidrs: list[Cidr] = Field(default_factory=lambda: list(PRIVATE_RANGES), min_length=1)
+    """Node addresses: Prometheus scrapes the kubelet (10250) and node-exporter (9100) there."""
+    api_server_cidrs: list[Cidr] = Field(default_factory=lambda: list(PRIVATE_RANGES), min_length=1)
+    """API server endpoints (``kubectl get endpoints kubernetes``): reached on 443/6443, and calling
+    the operator's admission webhook. Public endpoints (GKE/AKS public clusters) must be listed."""
+    receiver_cidrs: list[Cidr] = Field(default_factory=list)
+    """Private destinations Alertmanager may reach on its receivers' ports (an internal SMTP relay or
+    webhook). Public addresses are always allowed; private ranges are not unless listed here."""
+
+
+_QUANTITY = re.compile(r"^(\d+(\.\d+)?)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$")
+_QUANTITY_FACTOR = {
+    None: 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15, "E": 1e18,
+    "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+}  # fmt: skip
+
+
+def quantity(value: str) -> float:
+    """A Kubernetes quantity (``500m``, ``2``, ``32Gi``) as a number; ValueError if it is not one."""
+    match = _QUANTITY.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a Kubernetes quantity such as 500m, 4 or 16Gi")
+    return float(match.group(1)) * _QUANTITY_FACTOR[match.group(3)]
+
+
+def _quantity(value: str) -> str:
+    quantity(value)
+    return value
+
+
+Quantity = Annotated[str, AfterValidator(_quantity)]
+#: What the chart's pods request together with the LimitRange's defaults (about 0.8 CPU and 1.2 GiB:
+#: operator, Prometheus, Alertmanager, Grafana and its sidecars, kube-state-metrics, a webhook job).
+CHART_MINIMUM = {"cpu": 1.0, "memory": 2 * 2**30, "pods": 10}
+
+
+class QuotaSettings(StrictModel):
+    """The monitoring namespace's ResourceQuota: totals of requests (never limits)."""
+
+    cpu: Quantity = "8"
+    """Sum of CPU requests."""
+    memory: Quantity = "32Gi"
+    """Sum of memory requests."""
+    pods: Annotated[int, Field(ge=1, le=10000)] = 50
+    pvcs: Annotated[int, Field(ge=0, le=1000)] = 10
+    """PersistentVolumeClaims (the chart keeps data in emptyDir unless configured otherwise)."""
+    storage: Quantity = "500Gi"
+    """Sum of PersistentVolumeClaim requests."""
+
+    @model_validator(mode="after")
+    def _room_for_the_chart(self) -> "QuotaSettings":
+        for key, minimum in CHART_MINIMUM.items():
+            value = getattr(self, key)
+            if (quantity(value) if isinstance(value, str) else value) < minimum:
+                shown = f"{minimum / 2**30:g}Gi" if key == "memory" else f"{minimum:g}"
+                raise ValueError(f"{key}: at least {shown}, or the chart's own pods cannot start")
+        return self
+
+
 class CloudAlarmSli(StrictModel):
     """The same SLO measured from CloudWatch metrics (errors and total as metric sums)."""
 
@@ -408,6 +487,10 @@ class CloudAlarmSli(StrictModel):
     dimensions: dict[str, Text] = Field(default_factory=dict)
 
 
+#: Settings of the chart Plinth installs; an error in existing mode.
+INSTALL_ONLY = frozenset({"grafana", "node_exporter_namespace", "network", "quota"})
+
+
 class MonitoringSpec(StrictModel):
     namespace: DnsLabel = conventions.MONITORING_NAMESPACE
     prometheus: PrometheusSettings = Field(default_factory=PrometheusSettings)
@@ -415,6 +498,10 @@ class MonitoringSpec(StrictModel):
     alerting: AlertingSpec | None = None
     dashboards: bool = True
     grafana: GrafanaSettings = Field(default_factory=GrafanaSettings)
+    node_exporter_namespace: DnsLabel | None = None
+    """node-exporter's own namespace, the only privileged one (default ``<namespace>-node-exporter``)."""
+    network: NetworkSettings = Field(default_factory=NetworkSettings)
+    quota: QuotaSettings = Field(default_factory=QuotaSettings)
     cloudwatch: dict[DnsLabel, CloudAlarmSli] = Field(default_factory=dict)
     """SLO name -> CloudWatch metrics: the SLO also becomes CloudWatch alarms (AWS stacks)."""
 
@@ -432,6 +519,25 @@ class MonitoringSpec(StrictModel):
         if ambiguous:
             raise ValueError(f"cloudwatch: SLO name {', '.join(ambiguous)} is used by several services; rename one")
         return self
+
+    @model_validator(mode="after")
+    def _install_only(self) -> "MonitoringSpec":
+        install_only = sorted(to_camel(k) for k in self.model_fields_set & INSTALL_ONLY)
+        if self.prometheus.mode == "existing" and install_only:
+            raise ValueError(
+                f"{', '.join(install_only)}: only apply to prometheus.mode install (Plinth does not manage "
+                "an existing operator's namespaces)"
+            )
+        if self.node_exporter_ns == self.namespace:
+            raise ValueError("nodeExporterNamespace: must differ from namespace (node-exporter alone is privileged)")
+        if len(self.node_exporter_ns) > 63:
+            raise ValueError(f"nodeExporterNamespace: {self.node_exporter_ns!r} is longer than 63 characters; set one")
+        return self
+
+    @property
+    def node_exporter_ns(self) -> str:
+        """node-exporter's namespace: ``nodeExporterNamespace`` or ``<namespace>-node-exporter``."""
+        return self.node_exporter_namespace or f"{self.namespace}-node-exporter"
 
 
 def stack_problems(spec: MonitoringSpec, *, cluster: KubernetesSettings | None, has_aws: bool) -> list[tuple[str, str]]:
