@@ -1,9 +1,10 @@
 """MonitoringStack: Prometheus (installed or existing), SLO rules, alert routing, dashboards.
 
 Hard logic lives in pure modules: ``slo`` (SLO -> Sloth-compatible rules), ``alertmanager``
-(routing), ``dashboards`` (grafana-foundation-sdk), ``monitors`` (scrape configs) and
-``cloudwatch`` (the same SLOs as CloudWatch alarms). This module validates the arguments and
-registers resources.
+(routing), ``dashboards`` (grafana-foundation-sdk), ``monitors`` (scrape configs),
+``cloudwatch`` (the same SLOs as CloudWatch alarms), ``grafana`` (the admin login) and
+``isolation`` (namespaces, NetworkPolicies, quota, limits). This module validates the arguments
+and registers resources.
 """
 
 from __future__ import annotations
@@ -277,7 +278,9 @@ class Validated:
 
 class MonitoringStack(pulumi.ComponentResource):
     """Platform and per-tenant monitoring: SLOs as Sloth-compatible Prometheus rules with multi-window
-    burn-rate alerts, Alertmanager routing by priority, scrape configs per tenant and Grafana dashboards."""
+    burn-rate alerts, Alertmanager routing by priority, scrape configs per tenant and Grafana dashboards.
+    In install mode the chart runs in isolated namespaces (:mod:`.isolation`) and Grafana's admin
+    login comes from a Secret (:mod:`.grafana`)."""
 
     namespace: pulumi.Output[Optional[str]]
     """The monitoring namespace (none without a cluster)."""

@@ -89,6 +89,42 @@ def promql_problem(query: str) -> str | None:
     return None
 
 
+#: What a ``{{ ... }}`` action in an alert's labels, annotations or description may say: a label,
+#: an external label or the value, optionally piped through Prometheus' formatting functions
+#: (https://prometheus.io/docs/prometheus/latest/configuration/template_reference/). Prometheus
+#: expands alert labels and annotations as Go templates, so anything else that opens ``{{`` fails
+#: to load (the operator's admission webhook rejects the rule at ``pulumi up``).
+_TEMPLATE_FIELD = r"(\$labels\.[a-zA-Z_][a-zA-Z0-9_]*|\$externalLabels\.[a-zA-Z_][a-zA-Z0-9_]*|\$value|\.Value)"
+_TEMPLATE_FUNCTION = (
+    r"(humanize|humanize1024|humanizeDuration|humanizePercentage|humanizeTimestamp|title|toUpper|toLower)"
+)
+_TEMPLATE_ACTION = re.compile(r"\{\{-?\s*" + _TEMPLATE_FIELD + r"(\s*\|\s*" + _TEMPLATE_FUNCTION + r")*\s*-?\}\}")
+
+
+def template_problem(value: str) -> str | None:
+    """Why ``value`` would not load as a Prometheus alert template, or None."""
+    for match in re.finditer(r"\{\{", value):
+        if not _TEMPLATE_ACTION.match(value, match.start()):
+            end = value.find("}}", match.start())
+            action = value[match.start() : end + 2] if end >= 0 else value[match.start() :]
+            return (
+                f"{action!r} is not a template Plinth accepts: use {{{{ $labels.<name> }}}}, "
+                "{{ $externalLabels.<name> }} or {{ $value }}, optionally | humanize (and the like)"
+            )
+    return None
+
+
+def _template(value: str) -> str:
+    problem = template_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+#: Text Prometheus expands as a template: alert labels, annotations and the SLO's description.
+TemplateText = Annotated[Text, AfterValidator(_template)]
+
+
 def _reserved_labels(value: dict[str, str]) -> dict[str, str]:
     clash = sorted(RESERVED_LABELS & set(value))
     if clash:
@@ -184,9 +220,9 @@ class AlertOptions(StrictModel):
 
     disable: bool = False
     """No rule for this alert (Sloth's ``disable``)."""
-    labels: dict[LabelName, Text] = Field(default_factory=dict)
+    labels: dict[LabelName, TemplateText] = Field(default_factory=dict)
     """Labels of this alert only, on top of ``alerting.labels``."""
-    annotations: dict[LabelName, Text] = Field(default_factory=dict)
+    annotations: dict[LabelName, TemplateText] = Field(default_factory=dict)
     """Annotations of this alert only (Prometheus templates such as ``{{ $labels.tenant }}`` work)."""
 
     @field_validator("labels")
@@ -199,8 +235,8 @@ class SloAlerting(StrictModel):
     name: AlertName | None = None
     """Alert name; the page and the ticket alert share it and differ by severity (as in Sloth).
     Required unless both alerts are disabled."""
-    labels: dict[LabelName, Text] = Field(default_factory=dict)
-    annotations: dict[LabelName, Text] = Field(default_factory=dict)
+    labels: dict[LabelName, TemplateText] = Field(default_factory=dict)
+    annotations: dict[LabelName, TemplateText] = Field(default_factory=dict)
     """Annotations of every alert of the SLO; they override the templated ``title``/``summary``."""
     page_priority: Literal["P0", "P1"] = "P1"
     ticket_priority: Literal["P2", "P3"] = "P3"
@@ -234,13 +270,14 @@ class SloSpec(StrictModel):
     service: DnsLabel
     tenant: TenantRef | None = None
     """The Plinth tenant the SLO belongs to; becomes the ``tenant`` label of every rule."""
-    description: Text | None = None
+    description: TemplateText | None = None
     objective: Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)]
     """Target percentage of good events, strictly between 0 and 100 (at most 99.9999), e.g. 99.9."""
     period: Literal["28d", "30d"] = "30d"
     sli: Sli
     alerting: SloAlerting
-    labels: dict[LabelName, Text] = Field(default_factory=dict)
+    labels: dict[LabelName, TemplateText] = Field(default_factory=dict)
+    """Labels of every rule (the alerts' too, where Prometheus reads them as templates)."""
 
     @field_validator("labels")
     @classmethod

@@ -306,8 +306,17 @@ label_names = st.from_regex(r"\A[a-z][a-z0-9_]{0,10}\Z").filter(
 texts = (
     st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
     .map(str.strip)
-    .filter(bool)
+    .filter(lambda t: t and "{{" not in t)  # text with {{ is a template: see templates below
 )
+#: Alert label / annotation values with the Prometheus templates Plinth accepts.
+templates = st.builds(
+    lambda before, field, pipe, after: f"{before} {{{{ {field}{pipe} }}}} {after}".strip(),
+    st.one_of(st.just(""), texts),
+    st.sampled_from(["$labels.tenant", "$labels.sloth_slo", "$externalLabels.cluster", "$value", ".Value"]),
+    st.sampled_from(["", " | humanize", " | humanizePercentage", " | toUpper", " | title | toLower"]),
+    st.one_of(st.just(""), texts),
+).filter(lambda t: len(t) <= 256)
+alert_texts = st.one_of(texts, templates)
 thresholds = st.one_of(
     st.sampled_from([0.005, 0.05, 0.1, 0.25, 0.3, 1.0, 2.5, 10.0]),
     st.floats(min_value=0.001, max_value=1000, allow_nan=False),
@@ -355,26 +364,26 @@ def slo_docs(draw):
         "sli": sli,
         "alerting": {
             "name": "Slo" + draw(st.from_regex(r"\A[A-Z][A-Za-z0-9]{1,20}\Z")),
-            "labels": draw(st.dictionaries(label_names, texts, max_size=2)),
-            "annotations": draw(st.dictionaries(label_names, texts, max_size=2)),
+            "labels": draw(st.dictionaries(label_names, alert_texts, max_size=2)),
+            "annotations": draw(st.dictionaries(label_names, alert_texts, max_size=2)),
             "pagePriority": draw(st.sampled_from(["P0", "P1"])),
             "ticketPriority": draw(st.sampled_from(["P2", "P3"])),
             "pageAlert": {
                 "disable": draw(st.booleans()),
-                "labels": draw(st.dictionaries(label_names, texts, max_size=2)),
-                "annotations": draw(st.dictionaries(label_names, texts, max_size=2)),
+                "labels": draw(st.dictionaries(label_names, alert_texts, max_size=2)),
+                "annotations": draw(st.dictionaries(label_names, alert_texts, max_size=2)),
             },
             "ticketAlert": {
                 "disable": draw(st.booleans()),
-                "labels": draw(st.dictionaries(label_names, texts, max_size=2)),
+                "labels": draw(st.dictionaries(label_names, alert_texts, max_size=2)),
             },
         },
-        "labels": draw(st.dictionaries(label_names, texts, max_size=3)),
+        "labels": draw(st.dictionaries(label_names, alert_texts, max_size=3)),
     }
     if draw(st.booleans()):
         doc["tenant"] = draw(st.from_regex(r"\A[a-z]([a-z0-9-]{0,10}[a-z0-9])?\Z"))
     if draw(st.booleans()):
-        doc["description"] = draw(texts)
+        doc["description"] = draw(alert_texts)
     return doc
 
 

@@ -225,6 +225,19 @@ def test_a_raw_sli_with_both_alerts_disabled_gives_sloths_two_groups():
             "sli",
             "exactly one of ratio, latency or raw",
         ),
+        # Prometheus expands alert labels, annotations and the description as Go templates.
+        (
+            {"alerting": {"name": "Api", "annotations": {"summary": "{{ .Labels.team }}"}}},
+            "alerting.annotations.summary",
+            "'{{ .Labels.team }}' is not a template Plinth accepts",
+        ),
+        ({"labels": {"team": "audio {{ oops"}}, "labels.team", "'{{ oops' is not a template"),
+        ({"description": 'Down {{ printf "%s" 1 }}'}, "description", "is not a template Plinth accepts"),
+        (
+            {"alerting": {"name": "Api", "ticketAlert": {"labels": {"queue": "{{ $labels.tenant | exec }}"}}}},
+            "alerting.ticketAlert.labels.queue",
+            "use {{ $labels.<name> }}",
+        ),
     ],
 )
 def test_invalid_sloth_options_are_rejected_naming_the_field(change, loc, message):
