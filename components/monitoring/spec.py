@@ -241,7 +241,9 @@ class SloAlerting(StrictModel):
     page_priority: Literal["P0", "P1"] = "P1"
     ticket_priority: Literal["P2", "P3"] = "P3"
     page_alert: AlertOptions = Field(default_factory=AlertOptions)
+    """Sloth's ``pageAlert``: options of the page alert alone."""
     ticket_alert: AlertOptions = Field(default_factory=AlertOptions)
+    """Sloth's ``ticketAlert``: options of the ticket alert alone."""
 
     @field_validator("labels")
     @classmethod
@@ -487,7 +489,7 @@ def _quantity(value: str) -> str:
 
 
 Quantity = Annotated[str, AfterValidator(_quantity)]
-#: What the chart's pods request together with the LimitRange's defaults (about 0.8 CPU and 1.2 GiB:
+#: What the chart's pods request together with the LimitRange's defaults (about 0.8 CPU and 1.1 GiB:
 #: operator, Prometheus, Alertmanager, Grafana and its sidecars, kube-state-metrics, a webhook job).
 CHART_MINIMUM = {"cpu": 1.0, "memory": 2 * 2**30, "pods": 10}
 
@@ -500,6 +502,7 @@ class QuotaSettings(StrictModel):
     memory: Quantity = "32Gi"
     """Sum of memory requests."""
     pods: Annotated[int, Field(ge=1, le=10000)] = 50
+    """Pods in the monitoring namespace."""
     pvcs: Annotated[int, Field(ge=0, le=1000)] = 10
     """PersistentVolumeClaims (the chart keeps data in emptyDir unless configured otherwise)."""
     storage: Quantity = "500Gi"
