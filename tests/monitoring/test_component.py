@@ -241,3 +241,47 @@ def test_the_kubernetes_provider_floor_keeps_null_helm_values():
     k8s = deps["pulumi-kubernetes"].specifier
     assert not k8s.contains("4.29.0") and k8s.contains("4.30.0") and k8s.contains(version("pulumi-kubernetes"))
     assert deps["pulumi-random"].specifier.contains(version("pulumi-random"))
+
+
+def test_a_program_passes_the_new_settings_as_plain_args():
+    """The TypedDict args (Python names) reach the same spec as the stack config's camelCase keys."""
+    import pulumi
+
+    from components.monitoring.component import MonitoringStack
+    from scripts import engine
+
+    slo = {
+        "name": "availability",
+        "service": "api",
+        "objective": 99.9,
+        "sli": {
+            "raw": {
+                "error_ratio_query": "sum(rate(errors_total[{{.window}}])) / sum(rate(requests_total[{{.window}}]))"
+            }
+        },
+        "alerting": {
+            "name": "ApiAvailability",
+            "page_alert": {"disable": True},
+            "ticket_alert": {"labels": {"queue": "api"}},
+        },
+    }
+    args = {
+        "environment": "dev",
+        "cluster": {},
+        "slos": [slo],
+        "grafana": {"admin_secret": "grafana-login"},
+        "node_exporter_namespace": "node-metrics",
+        "network": {"node_cidrs": ["10.20.0.0/16"], "api_server_cidrs": ["10.0.0.1/32"]},
+        "quota": {"cpu": "4", "memory": "8Gi"},
+    }
+    plan = engine.run(lambda: MonitoringStack("mon", args), stack="test")
+    rule = plan.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule").inputs["spec"]["groups"]
+    alerts = [r for r in rule[-1]["rules"] if r["alert"] == "ApiAvailability"]
+    assert [a["labels"]["severity"] for a in alerts] == ["ticket"] and alerts[0]["labels"]["queue"] == "api"
+    values = plan.one("kubernetes:helm.sh/v3:Release").inputs["values"]
+    assert values["grafana"]["admin"]["existingSecret"] == "grafana-login"
+    assert values["prometheus-node-exporter"]["namespaceOverride"] == "node-metrics"
+    assert plan.one("kubernetes:core/v1:ResourceQuota").inputs["spec"]["hard"]["requests.memory"] == "8Gi"
+    bad = {**args, "network": {"node_cidr": ["10.0.0.0/8"]}}
+    with pytest.raises(pulumi.InputPropertiesError, match=r"args\.network\.node_cidr: unknown key"):
+        engine.run(lambda: MonitoringStack("mon", bad), stack="test")
