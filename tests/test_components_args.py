@@ -113,7 +113,7 @@ def test_a_receiver_credential_passed_as_an_output_stays_secret():
         )
 
     plan = engine.run(program, stack="test", preview=False)
-    assert plan.one("kubernetes:core/v1:Secret").inputs["stringData"] == "[secret]"
+    assert plan.one("kubernetes:core/v1:Secret", "mon-alertmanager-credentials").inputs["stringData"] == "[secret]"
     assert "pd-key-from-another-resource" not in json.dumps(plan.to_json())
 
 

@@ -12,8 +12,10 @@ File fields used and the Alertmanager release that introduced them: ``api_url_fi
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from pydantic.alias_generators import to_camel
 
@@ -27,6 +29,34 @@ NULL_RECEIVER = "null"
 #: Always-firing alerts of kube-prometheus-stack that exist to prove the pipeline; never notify.
 SILENT_ALERTS = ("Watchdog", "InfoInhibitor")
 PAGE_PRIORITIES = ("P0", "P1")
+#: Plinth's own inhibition: a page mutes the ticket of the same tenant and SLO.
+PAGE_INHIBITS_TICKET: dict[str, Any] = {
+    "source_matchers": ['severity="page"'],
+    "target_matchers": ['severity="ticket"'],
+    "equal": ["tenant", "sloth_slo"],
+}
+#: The inhibitions kube-prometheus-stack configures by default (``alertmanager.config.inhibit_rules``
+#: in charts/kube-prometheus-stack/values.yaml): three since prometheus-community/helm-charts#2115
+#: (after kube-prometheus' alertmanager.libsonnet), the fourth since #3964 (chart 55.5.0), and the
+#: same four in the chart's values today, so in the pinned 75.15.1.
+#: Helm merges maps but replaces lists, so setting ``inhibit_rules`` drops them unless repeated:
+#: a critical alert mutes the warning/info alert of the same name and namespace, a warning mutes
+#: the info alert, the always-firing ``InfoInhibitor`` mutes the info alerts of its namespace, and
+#: any other alert mutes ``InfoInhibitor`` itself.
+CHART_INHIBIT_RULES: tuple[dict[str, Any], ...] = (
+    {
+        "source_matchers": ['severity="critical"'],
+        "target_matchers": ['severity=~"warning|info"'],
+        "equal": ["namespace", "alertname"],
+    },
+    {
+        "source_matchers": ['severity="warning"'],
+        "target_matchers": ['severity="info"'],
+        "equal": ["namespace", "alertname"],
+    },
+    {"source_matchers": ['alertname="InfoInhibitor"'], "target_matchers": ['severity="info"'], "equal": ["namespace"]},
+    {"target_matchers": ['alertname="InfoInhibitor"']},
+)
 
 
 def _key(receiver: Receiver, field: str) -> str:
@@ -48,6 +78,24 @@ def secret_files(spec: AlertingSpec) -> dict[str, Secret]:
     return out
 
 
+#: HTTPS: Slack, PagerDuty's Events API and webhooks without an explicit port.
+HTTPS_PORT = 443
+
+
+def receiver_ports(spec: AlertingSpec | None) -> list[int]:
+    """TCP ports Alertmanager connects to on the internet for ``spec``'s receivers: 443 for Slack,
+    PagerDuty and webhooks (or a webhook URL's own port), each e-mail smarthost's port."""
+    ports: set[int] = set()
+    for r in spec.receivers if spec is not None else []:
+        if r.email:
+            ports.add(int(r.email.smarthost.rsplit(":", 1)[1]))
+        elif r.webhook:
+            ports.add(urlsplit(r.webhook.url).port or HTTPS_PORT)
+        else:
+            ports.add(HTTPS_PORT)
+    return sorted(ports)
+
+
 #: Former name of :func:`secret_files` (the MonitoringStack component uses it).
 secret_values = secret_files
 
@@ -67,10 +115,21 @@ def receiver_model(r: Receiver) -> tuple[str, dict[str, Any]]:
     send exactly the same notifications.
     """
     if r.slack:
-        return "slack_configs", {"api_url": Credential(_key(r, "slack-api-url")), "channel": r.slack.channel, "send_resolved": True,
-                                 "title": '{{ template "slack.default.title" . }}', "text": '{{ template "slack.default.text" . }}'}
+        return "slack_configs", {
+            "api_url": Credential(_key(r, "slack-api-url")),
+            "channel": r.slack.channel,
+            "send_resolved": True,
+            "title": '{{ template "slack.default.title" . }}',
+            "text": '{{ template "slack.default.text" . }}',
+        }
     if r.email:
-        cfg: dict[str, Any] = {"to": r.email.to, "from": r.email.from_, "smarthost": r.email.smarthost, "send_resolved": True, "require_tls": True}
+        cfg: dict[str, Any] = {
+            "to": r.email.to,
+            "from": r.email.from_,
+            "smarthost": r.email.smarthost,
+            "send_resolved": True,
+            "require_tls": True,
+        }
         if r.email.auth_username:
             cfg["auth_username"] = r.email.auth_username
         if r.email.auth_password is not None:
@@ -79,11 +138,16 @@ def receiver_model(r: Receiver) -> tuple[str, dict[str, Any]]:
     if r.webhook:
         cfg = {"url": r.webhook.url, "send_resolved": True}
         if r.webhook.bearer_token is not None:
-            cfg["http_config"] = {"authorization": {"type": "Bearer", "credentials": Credential(_key(r, "webhook-token"))}}
+            cfg["http_config"] = {
+                "authorization": {"type": "Bearer", "credentials": Credential(_key(r, "webhook-token"))}
+            }
         return "webhook_configs", cfg
     assert r.pagerduty is not None
-    return "pagerduty_configs", {"routing_key": Credential(_key(r, "pagerduty-routing-key")), "send_resolved": True,
-                                 "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}'}
+    return "pagerduty_configs", {
+        "routing_key": Credential(_key(r, "pagerduty-routing-key")),
+        "send_resolved": True,
+        "severity": '{{ if eq .CommonLabels.severity "page" }}critical{{ else }}warning{{ end }}',
+    }
 
 
 def _as_files(value: Any, secrets_dir: str, plaintext: Mapping[str, str] | None, receiver: str) -> Any:
@@ -96,7 +160,9 @@ def _as_files(value: Any, secrets_dir: str, plaintext: Mapping[str, str] | None,
             if plaintext is None:
                 out[f"{key}_file"] = f"{secrets_dir.rstrip('/')}/{SECRET_NAME}/{item.key}"
             elif item.key not in plaintext:
-                raise ValueError(f"secret_values has no {item.key!r} (receiver {receiver!r}); pass every key of secret_files(spec)")
+                raise ValueError(
+                    f"secret_values has no {item.key!r} (receiver {receiver!r}); pass every key of secret_files(spec)"
+                )
             else:
                 out[key] = plaintext[item.key]
         else:
@@ -134,7 +200,9 @@ def alertmanager_config(
 
     Routing: a child route per priority (``priority="P0"`` ... ``"P3"``, ``continue: false``),
     pages wait 10s before the first notification and tickets 1m; unlabelled alerts (e.g. the
-    chart's own rules) go to the P3 receiver; a page inhibits the ticket of the same tenant/SLO.
+    chart's own rules) go to the P3 receiver; a page inhibits the ticket of the same tenant/SLO,
+    next to the chart's default inhibitions (:data:`CHART_INHIBIT_RULES`), which this list would
+    otherwise replace.
     """
     routes = [
         {
@@ -160,15 +228,18 @@ def alertmanager_config(
                 *routes,
             ],
         },
-        "inhibit_rules": [
-            {"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]},
-        ],
+        "inhibit_rules": [copy.deepcopy(rule) for rule in CHART_INHIBIT_RULES] + [copy.deepcopy(PAGE_INHIBITS_TICKET)],
         "receivers": [{"name": NULL_RECEIVER}, *(_receiver(r, secrets_dir, secret_values) for r in spec.receivers)],
     }
 
 
 def alertmanager_config_crd(
-    spec: AlertingSpec, name: str, namespace: str, labels: Mapping[str, str] | None = None, *, secret_name: str = SECRET_NAME
+    spec: AlertingSpec,
+    name: str,
+    namespace: str,
+    labels: Mapping[str, str] | None = None,
+    *,
+    secret_name: str = SECRET_NAME,
 ) -> dict[str, Any]:
     """The same routing as a ``monitoring.coreos.com/v1alpha1`` AlertmanagerConfig (existing operators).
 
@@ -193,15 +264,23 @@ def alertmanager_config_crd(
                 "groupInterval": "5m",
                 "repeatInterval": "12h",
                 "routes": [
-                    {"receiver": spec.routes[p], "matchers": [{"name": "priority", "value": p, "matchType": "="}],
-                     "groupWait": "10s" if p in PAGE_PRIORITIES else "1m", "groupInterval": "5m",
-                     "repeatInterval": spec.repeat_interval[p], "continue": False}
+                    {
+                        "receiver": spec.routes[p],
+                        "matchers": [{"name": "priority", "value": p, "matchType": "="}],
+                        "groupWait": "10s" if p in PAGE_PRIORITIES else "1m",
+                        "groupInterval": "5m",
+                        "repeatInterval": spec.repeat_interval[p],
+                        "continue": False,
+                    }
                     for p in PRIORITIES
                 ],
             },
             "inhibitRules": [
-                {"sourceMatch": [{"name": "severity", "value": "page", "matchType": "="}],
-                 "targetMatch": [{"name": "severity", "value": "ticket", "matchType": "="}], "equal": ["tenant", "sloth_slo"]}
+                {
+                    "sourceMatch": [{"name": "severity", "value": "page", "matchType": "="}],
+                    "targetMatch": [{"name": "severity", "value": "ticket", "matchType": "="}],
+                    "equal": ["tenant", "sloth_slo"],
+                }
             ],
             "receivers": receivers,
         },

@@ -21,7 +21,11 @@ _INTERVAL = re.compile(r"^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([
 
 
 def _labels(tenant: str, extra: Mapping[str, str] | None) -> dict[str, str]:
-    return {conventions.LABEL_MANAGED_BY: conventions.MANAGED_BY_VALUE, conventions.LABEL_TENANT: tenant, **(extra or {})}
+    return {
+        conventions.LABEL_MANAGED_BY: conventions.MANAGED_BY_VALUE,
+        conventions.LABEL_TENANT: tenant,
+        **(extra or {}),
+    }
 
 
 def _endpoint(tenant: str, port: str, path: str, interval: str) -> dict[str, Any]:
@@ -45,15 +49,29 @@ def _spec(namespace: str, selector: Mapping[str, str] | None) -> dict[str, Any]:
     return {"namespaceSelector": {"matchNames": [namespace]}, "selector": {"matchLabels": match}}
 
 
-def _monitor(kind: str, endpoints_key: str, role: str, tenant: str, namespace: str, monitoring_namespace: str,
-             labels: Mapping[str, str] | None, selector: Mapping[str, str] | None, port: str, path: str, interval: str) -> dict[str, Any]:
+def _monitor(
+    kind: str,
+    endpoints_key: str,
+    role: str,
+    tenant: str,
+    namespace: str,
+    monitoring_namespace: str,
+    labels: Mapping[str, str] | None,
+    selector: Mapping[str, str] | None,
+    port: str,
+    path: str,
+    interval: str,
+) -> dict[str, Any]:
     spec = _spec(namespace, selector)
     spec[endpoints_key] = [_endpoint(tenant, port, path, interval)]
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": kind,
-        "metadata": {"name": conventions.physical_name("tenant", tenant, role, max_len=conventions.K8S_NAME_MAX),
-                     "namespace": monitoring_namespace, "labels": _labels(tenant, labels)},
+        "metadata": {
+            "name": conventions.physical_name("tenant", tenant, role, max_len=conventions.K8S_NAME_MAX),
+            "namespace": monitoring_namespace,
+            "labels": _labels(tenant, labels),
+        },
         "spec": spec,
     }
 
@@ -74,7 +92,19 @@ def pod_monitor(
     ``selector``: pod labels to match (default ``plinth.dev/scrape: "true"``); ``port``: the
     container port *name* to scrape; ``labels``: metadata labels (e.g. a podMonitorSelector's).
     """
-    return _monitor("PodMonitor", "podMetricsEndpoints", "pods", tenant, namespace, monitoring_namespace, labels, selector, port, path, interval)
+    return _monitor(
+        "PodMonitor",
+        "podMetricsEndpoints",
+        "pods",
+        tenant,
+        namespace,
+        monitoring_namespace,
+        labels,
+        selector,
+        port,
+        path,
+        interval,
+    )
 
 
 def service_monitor(
@@ -93,4 +123,16 @@ def service_monitor(
     ``selector``: Service labels to match (default ``plinth.dev/scrape: "true"``); ``port``: the
     Service port *name* to scrape; ``labels``: metadata labels (e.g. a serviceMonitorSelector's).
     """
-    return _monitor("ServiceMonitor", "endpoints", "services", tenant, namespace, monitoring_namespace, labels, selector, port, path, interval)
+    return _monitor(
+        "ServiceMonitor",
+        "endpoints",
+        "services",
+        tenant,
+        namespace,
+        monitoring_namespace,
+        labels,
+        selector,
+        port,
+        path,
+        interval,
+    )

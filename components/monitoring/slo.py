@@ -7,7 +7,9 @@ What matches Sloth (``sloth generate``, Prometheus/v1 spec) exactly:
 - group names ``sloth-slo-sli-recordings-<id>``, ``sloth-slo-meta-recordings-<id>``,
   ``sloth-slo-alerts-<id>`` with ``<id> = <service>-<name>``;
 - recording rules ``slo:sli_error:ratio_rate<w>`` for w in 5m 30m 1h 2h 6h 1d 3d and the period
-  (the period ratio is ``sum_over_time`` of the 5m ratio over ``count_over_time``), and the meta
+  (the period ratio is ``sum_over_time`` of the 5m ratio over ``count_over_time``). Windows are
+  named as Prometheus prints durations, as Sloth names them: a 28-day period is ``4w``
+  (``slo:sli_error:ratio_rate4w``, ``sloth_window="4w"``), a 30-day period ``30d``. The meta
   rules ``slo:objective:ratio``, ``slo:error_budget:ratio``, ``slo:time_period:days``,
   ``slo:current_burn_rate:ratio``, ``slo:period_burn_rate:ratio``,
   ``slo:period_error_budget_remaining:ratio``, ``sloth_slo_info``;
@@ -16,19 +18,31 @@ What matches Sloth (``sloth generate``, Prometheus/v1 spec) exactly:
   catalogue: page = 2 % of the budget in 1h (checked with 5m) or 5 % in 6h (with 30m), ticket =
   10 % in 1d (with 2h) or 10 % in 3d (with 6h). The burn factor is
   ``budget share * period / long window``: 14.4, 6, 3, 1 for 30d and 13.44, 5.6, 2.8, 0.9333 for 28d,
-  as in Sloth's 28-day catalogue. Page and ticket alerts share one name and differ by severity.
+  as in Sloth's 28-day catalogue. Page and ticket alerts share one name and differ by severity;
+  their ``title`` and ``summary`` annotations are Sloth's templates over the alert's labels;
+- Sloth's ``sli.raw.errorRatioQuery`` and ``alerting.pageAlert`` / ``ticketAlert`` (``disable``,
+  ``labels``, ``annotations`` of that alert alone); with both alerts disabled there is no alert
+  group, as in Sloth.
+
+Checked against Sloth's own expected output (slok/sloth, test/integration/prometheus/testdata:
+``in-base.yaml`` generated as ``out-base.yaml.tpl`` and ``out-base-28d.yaml.tpl``); see
+tests/monitoring/test_sloth_compat.py.
 
 Plinth additions (Sloth does not have them):
 
 - the ``tenant`` label and a ``priority`` label (P0/P1 page, P2/P3 ticket) that Alertmanager routes on;
 - an error query that returns nothing is read as zero errors (``or on() vector(0)``), so a healthy
-  service whose error series was never created still has an SLI of 0 instead of no SLI at all;
+  service whose error series was never created still has an SLI of 0 instead of no SLI at all.
+  A window without traffic records no ratio (the total must be ``> 0``, as in Sloth), so a quiet
+  5 minutes never turns the period's average into NaN;
 - ``<Name>SLIAbsent``: the SLI's source metric is missing for 10m (broken scrape, renamed metric);
 - ``<Name>ErrorBudgetExhausted``: ``slo:period_error_budget_remaining:ratio <= 0`` for 5m.
+  Both exist while the page or the ticket alert does; they carry ``alerting.labels`` only.
 """
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from typing import Any, Mapping, NamedTuple
 
@@ -40,7 +54,13 @@ WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
 SLOTH_VERSION = "plinth"
 ABSENT_FOR = "10m"
 EXHAUSTED_FOR = "5m"
-_HOURS = {"m": Fraction(1, 60), "h": Fraction(1), "d": Fraction(24)}
+#: Minutes per unit of a Prometheus duration; years and weeks name a window only when they divide
+#: it exactly (prometheus/common ``model.Duration.String``, which Sloth uses for window names).
+_UNIT_MINUTES = (("y", 365 * 1440, True), ("w", 7 * 1440, True), ("d", 1440, False), ("h", 60, False), ("m", 1, False))
+_DURATION = re.compile(r"(\d+)([ywdhm])")
+#: Sloth's annotation templates; Prometheus renders them from each alert's labels.
+SUMMARY = "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected."
+TITLE = "({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget burn rate is too fast."
 
 
 class BurnWindow(NamedTuple):
@@ -61,8 +81,42 @@ BURN_WINDOWS: tuple[BurnWindow, ...] = (
 )
 
 
+def window_minutes(window: str) -> int:
+    """``1h30m`` -> 90: a window written as a Prometheus duration of whole minutes."""
+    parts = _DURATION.findall(window)
+    if not parts or "".join(n + u for n, u in parts) != window:
+        raise ValueError(f"{window!r} is not a duration in whole minutes such as 5m, 1h or 28d")
+    minutes = dict((u, m) for u, m, _ in _UNIT_MINUTES)
+    return sum(int(n) * minutes[u] for n, u in parts)
+
+
+def prometheus_duration(minutes: int) -> str:
+    """How Prometheus prints a duration of ``minutes`` (and so how Sloth names a window): 28d is
+    ``4w``, 30d stays ``30d``, 90 minutes are ``1h30m``."""
+    if minutes <= 0:
+        raise ValueError("a window is at least one minute long")
+    out, rest = "", minutes
+    for unit, size, exact in _UNIT_MINUTES:
+        if exact and rest % size:
+            continue
+        if rest >= size:
+            out += f"{rest // size}{unit}"
+            rest %= size
+    return out
+
+
+def sloth_window(window: str) -> str:
+    """Sloth's name for ``window`` (``28d`` -> ``4w``), used in record names and ``sloth_window``."""
+    return prometheus_duration(window_minutes(window))
+
+
+def period_window(slo: SloSpec) -> str:
+    """The name of the SLO's period window: ``30d`` or ``4w``."""
+    return sloth_window(slo.period)
+
+
 def window_hours(window: str) -> Fraction:
-    return int(window[:-1]) * _HOURS[window[-1]]
+    return Fraction(window_minutes(window), 60)
 
 
 def burn_factor(period: str, window: BurnWindow) -> float:
@@ -94,7 +148,13 @@ def sloth_labels(slo: SloSpec) -> dict[str, str]:
 
 def selector(slo: SloSpec) -> str:
     """The matcher Sloth uses to pick one SLO's recordings."""
-    return "{" + ", ".join(f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))) + "}"
+    return (
+        "{"
+        + ", ".join(
+            f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))
+        )
+        + "}"
+    )
 
 
 def le_matcher(threshold: float) -> str:
@@ -117,16 +177,21 @@ def _latency_parts(slo: SloSpec) -> tuple[str, str, str]:
 
 def error_ratio_query(slo: SloSpec, window: str) -> str:
     """The SLI's error ratio over ``window`` as PromQL."""
+    if slo.sli.raw is not None:
+        return f"({slo.sli.raw.error_ratio_query.replace(WINDOW_PLACEHOLDER, window)})"
     if slo.sli.ratio is not None:
         error = slo.sli.ratio.error_query.replace(WINDOW_PLACEHOLDER, window)
         total = slo.sli.ratio.total_query.replace(WINDOW_PLACEHOLDER, window)
-        return f"(({error}) or on() vector(0))\n/\n({total})"
+        return f"(({error}) or on() vector(0))\n/\n(({total}) > 0)"
     bucket, count, _ = _latency_parts(slo)
-    return f"1 - (sum(rate({bucket}[{window}]))\n/\nsum(rate({count}[{window}])))"
+    return f"1 - (sum(rate({bucket}[{window}]))\n/\n(sum(rate({count}[{window}])) > 0))"
 
 
 def source_absent_query(slo: SloSpec) -> str:
-    """True (1) when the SLI's source metric does not exist: its traffic (total) is missing."""
+    """True (1) when the SLI's source metric does not exist: its traffic (total) is missing, or for
+    a raw SLI, the error ratio query returns nothing."""
+    if slo.sli.raw is not None:
+        return f"absent({error_ratio_query(slo, '5m')})"
     if slo.sli.ratio is not None:
         return f"absent({slo.sli.ratio.total_query.replace(WINDOW_PLACEHOLDER, '5m')})"
     _, count, _ = _latency_parts(slo)
@@ -140,10 +205,14 @@ def _labels(slo: SloSpec, extra: Mapping[str, str] | None) -> dict[str, str]:
 def sli_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
     labels = _labels(slo, extra_labels)
     rules = [
-        {"record": f"slo:sli_error:ratio_rate{w}", "expr": error_ratio_query(slo, w), "labels": {**labels, "sloth_window": w}}
+        {
+            "record": f"slo:sli_error:ratio_rate{w}",
+            "expr": error_ratio_query(slo, w),
+            "labels": {**labels, "sloth_window": w},
+        }
         for w in WINDOWS
     ]
-    period = slo.period
+    period = period_window(slo)
     rules.append(
         {
             "record": f"slo:sli_error:ratio_rate{period}",
@@ -168,13 +237,31 @@ def meta_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None)
             {"record": "slo:objective:ratio", "expr": f"vector({_fmt(slo.objective / 100)})", "labels": labels},
             {"record": "slo:error_budget:ratio", "expr": f"vector(1-{_fmt(slo.objective / 100)})", "labels": labels},
             {"record": "slo:time_period:days", "expr": f"vector({slo.period_days})", "labels": labels},
-            {"record": "slo:current_burn_rate:ratio", "expr": f"slo:sli_error:ratio_rate5m{sel}\n/ {on}\nslo:error_budget:ratio{sel}", "labels": labels},
-            {"record": "slo:period_burn_rate:ratio", "expr": f"slo:sli_error:ratio_rate{slo.period}{sel}\n/ {on}\nslo:error_budget:ratio{sel}", "labels": labels},
-            {"record": "slo:period_error_budget_remaining:ratio", "expr": f"1 - slo:period_burn_rate:ratio{sel}", "labels": labels},
+            {
+                "record": "slo:current_burn_rate:ratio",
+                "expr": f"slo:sli_error:ratio_rate5m{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "labels": labels,
+            },
+            {
+                "record": "slo:period_burn_rate:ratio",
+                "expr": f"slo:sli_error:ratio_rate{period_window(slo)}{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "labels": labels,
+            },
+            {
+                "record": "slo:period_error_budget_remaining:ratio",
+                "expr": f"1 - slo:period_burn_rate:ratio{sel}",
+                "labels": labels,
+            },
             {
                 "record": "sloth_slo_info",
                 "expr": "vector(1)",
-                "labels": {**labels, "sloth_mode": "cli-gen-prom", "sloth_version": SLOTH_VERSION, "sloth_spec": "prometheus/v1", "sloth_objective": _fmt(slo.objective)},
+                "labels": {
+                    **labels,
+                    "sloth_mode": "cli-gen-prom",
+                    "sloth_version": SLOTH_VERSION,
+                    "sloth_spec": "prometheus/v1",
+                    "sloth_objective": _fmt(slo.objective),
+                },
             },
         ],
     }
@@ -189,30 +276,48 @@ def burn_condition(slo: SloSpec, factor: float, long: str, short: str) -> str:
     )
 
 
-def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+def _burn_rule(slo: SloSpec, severity: str, base: Mapping[str, str], annotations: Mapping[str, str]) -> dict[str, Any]:
     a = slo.alerting
+    options = a.options(severity)
+    priority = a.page_priority if severity == "page" else a.ticket_priority
+    conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
+    return {
+        "alert": a.name,
+        "expr": "\nor\n".join(conditions),
+        "labels": {**base, **options.labels, "sloth_severity": severity, "severity": severity, "priority": priority},
+        "annotations": {"title": TITLE.format(severity=severity), **annotations, **options.annotations},
+    }
+
+
+def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The SLO's alert group: the page and ticket burn-rate alerts that are enabled, then (while
+    either is) ``<Name>SLIAbsent`` and ``<Name>ErrorBudgetExhausted``. No rules when both are off."""
+    a = slo.alerting
+    if not a.severities:
+        return {"name": f"sloth-slo-alerts-{slo.id}", "rules": []}
     base = {**(extra_labels or {}), **slo.labels, **a.labels, **sloth_labels(slo)}
-    annotations = {"summary": f"{slo.service}/{slo.name} is burning its error budget", **a.annotations}
+    annotations = {"summary": SUMMARY, **a.annotations}
     if slo.description:
         annotations.setdefault("description", slo.description)
-    rules = []
-    for severity, priority in (("page", a.page_priority), ("ticket", a.ticket_priority)):
-        conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
-        rules.append(
-            {
-                "alert": a.name,
-                "expr": "\nor\n".join(conditions),
-                "labels": {**base, "sloth_severity": severity, "severity": severity, "priority": priority},
-                "annotations": {**annotations, "title": f"({severity}) {slo.service} {slo.name} SLO error budget burn rate is too high."},
-            }
-        )
+    rules = [_burn_rule(slo, severity, base, annotations) for severity in a.severities]
+    ticket = {**base, "severity": "ticket", "priority": a.ticket_priority}
+    # Literal names: absent() returns only the labels of its selector's equality matchers, so
+    # ``$labels.sloth_service`` would render empty here.
+    what = f"{slo.service}/{slo.name}"
+    # The user's annotations (a runbook link...) reach these alerts too, but not a title or summary
+    # written for the burn-rate alerts.
+    extra = {k: v for k, v in a.annotations.items() if k not in ("title", "summary")}
     rules.append(
         {
             "alert": f"{a.name}SLIAbsent",
             "expr": source_absent_query(slo),
             "for": ABSENT_FOR,
-            "labels": {**base, "severity": "ticket", "priority": a.ticket_priority},
-            "annotations": {"summary": f"No SLI data for {slo.service}/{slo.name}: its source metric is missing, so the SLO cannot alert."},
+            "labels": dict(ticket),
+            "annotations": {
+                "title": f"(ticket) {what} SLI is missing.",
+                "summary": f"No SLI data for {what}: its source metric is missing, so the SLO cannot alert.",
+                **extra,
+            },
         }
     )
     rules.append(
@@ -220,20 +325,26 @@ def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> 
             "alert": f"{a.name}ErrorBudgetExhausted",
             "expr": f"slo:period_error_budget_remaining:ratio{selector(slo)} <= 0",
             "for": EXHAUSTED_FOR,
-            "labels": {**base, "severity": "ticket", "priority": a.ticket_priority},
-            "annotations": {"summary": f"{slo.service}/{slo.name} has used its whole {slo.period} error budget."},
+            "labels": dict(ticket),
+            "annotations": {
+                "title": f"(ticket) {what} SLO error budget is exhausted.",
+                "summary": f"{what} has used its whole {slo.period} error budget.",
+                **extra,
+            },
         }
     )
     return {"name": f"sloth-slo-alerts-{slo.id}", "rules": rules}
 
 
 def rule_groups(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-    """The three Sloth groups of one SLO: SLI recordings, meta recordings, alerts.
+    """Sloth's groups of one SLO in dependency order: SLI recordings, meta recordings, and the
+    alerts unless both burn-rate alerts are disabled.
 
     ``extra_labels`` go on every rule (e.g. the environment); the SLO's own labels and Sloth's
     labels win over them.
     """
-    return [sli_recordings(slo, extra_labels), meta_recordings(slo, extra_labels), alert_rules(slo, extra_labels)]
+    groups = [sli_recordings(slo, extra_labels), meta_recordings(slo, extra_labels), alert_rules(slo, extra_labels)]
+    return [g for g in groups if g["rules"]]
 
 
 def prometheus_rule(slo: SloSpec, namespace: str, labels: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -254,6 +365,10 @@ def prometheus_rule(slo: SloSpec, namespace: str, labels: Mapping[str, str] | No
     return {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "PrometheusRule",
-        "metadata": {"name": conventions.physical_name("slo", slo.id, max_len=conventions.K8S_NAME_MAX), "namespace": namespace, "labels": meta_labels},
+        "metadata": {
+            "name": conventions.physical_name("slo", slo.id, max_len=conventions.K8S_NAME_MAX),
+            "namespace": namespace,
+            "labels": meta_labels,
+        },
         "spec": {"groups": groups},
     }

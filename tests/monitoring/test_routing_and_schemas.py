@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import jsonschema
@@ -13,14 +14,26 @@ from components.monitoring import alertmanager, dashboards, monitors
 from components.monitoring import slo as gen
 from components.monitoring.spec import AlertingSpec, SloSpec
 from tests.monitoring.test_slo_rules import AVAILABILITY, LATENCY
-from tests.monitoring.tools import tool, write_yaml
+from tests.monitoring.tools import inhibited, post_alerts, running_alertmanager, tool, write_yaml
 
 CRDS = Path(__file__).resolve().parents[1] / "schemas" / "crds"
 ALERTING = {
     "receivers": [
         {"name": "oncall", "pagerduty": {"routingKey": "pd-routing-key-123"}},
-        {"name": "team", "slack": {"channel": "#audio-alerts", "apiUrl": "https://hooks.slack.com/services/T0/B0/SECRETSLACK"}},
-        {"name": "mail", "email": {"to": "ops@example.com", "from": "am@example.com", "smarthost": "smtp.example.com:587", "authUsername": "am", "authPassword": "mail-password-xyz"}},
+        {
+            "name": "team",
+            "slack": {"channel": "#audio-alerts", "apiUrl": "https://hooks.slack.com/services/T0/B0/SECRETSLACK"},
+        },
+        {
+            "name": "mail",
+            "email": {
+                "to": "ops@example.com",
+                "from": "am@example.com",
+                "smarthost": "smtp.example.com:587",
+                "authUsername": "am",
+                "authPassword": "mail-password-xyz",
+            },
+        },
         {"name": "hook", "webhook": {"url": "https://hooks.example.com/alerts", "bearerToken": "webhook-token-abc"}},
     ],
     "routes": {"P0": "oncall", "P1": "oncall", "P2": "team", "P3": "mail"},
@@ -43,15 +56,24 @@ def amtool_check(tmp_path: Path, config: dict) -> str:
 
 def test_amtool_accepts_the_generated_configuration(tmp_path):
     out = amtool_check(tmp_path, alertmanager.alertmanager_config(AlertingSpec.model_validate(ALERTING)))
-    assert "5 receivers" in out and "1 inhibit rules" in out
+    assert "5 receivers" in out and "5 inhibit rules" in out, (
+        "the chart's four inhibitions and Plinth's page-over-ticket"
+    )
 
 
 def test_credentials_never_appear_in_the_configuration():
     spec = AlertingSpec.model_validate(ALERTING)
-    text = yaml.safe_dump(alertmanager.alertmanager_config(spec)) + json.dumps(alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {}))
+    text = yaml.safe_dump(alertmanager.alertmanager_config(spec)) + json.dumps(
+        alertmanager.alertmanager_config_crd(spec, "r", "monitoring", {})
+    )
     for secret in SECRETS:
         assert secret not in text
-    assert sorted(alertmanager.secret_values(spec)) == ["hook-webhook-token", "mail-email-password", "oncall-pagerduty-routing-key", "team-slack-api-url"]
+    assert sorted(alertmanager.secret_values(spec)) == [
+        "hook-webhook-token",
+        "mail-email-password",
+        "oncall-pagerduty-routing-key",
+        "team-slack-api-url",
+    ]
 
 
 def test_routes_priorities_group_and_inhibit():
@@ -59,7 +81,89 @@ def test_routes_priorities_group_and_inhibit():
     routes = {tuple(r["matchers"]): r["receiver"] for r in config["route"]["routes"]}
     assert routes[('priority="P0"',)] == "oncall" and routes[('priority="P3"',)] == "mail"
     assert config["route"]["group_by"] == ["tenant", "sloth_slo", "alertname"]
-    assert config["inhibit_rules"] == [{"source_matchers": ['severity="page"'], "target_matchers": ['severity="ticket"'], "equal": ["tenant", "sloth_slo"]}]
+    page_over_ticket = {
+        "source_matchers": ['severity="page"'],
+        "target_matchers": ['severity="ticket"'],
+        "equal": ["tenant", "sloth_slo"],
+    }
+    assert config["inhibit_rules"][-1] == page_over_ticket
+    # Helm replaces lists: the chart's own inhibitions survive only because they are repeated
+    # (kube-prometheus-stack values.yaml, alertmanager.config.inhibit_rules).
+    assert config["inhibit_rules"][:-1] == [
+        {
+            "source_matchers": ['severity="critical"'],
+            "target_matchers": ['severity=~"warning|info"'],
+            "equal": ["namespace", "alertname"],
+        },
+        {
+            "source_matchers": ['severity="warning"'],
+            "target_matchers": ['severity="info"'],
+            "equal": ["namespace", "alertname"],
+        },
+        {
+            "source_matchers": ['alertname="InfoInhibitor"'],
+            "target_matchers": ['severity="info"'],
+            "equal": ["namespace"],
+        },
+        {"target_matchers": ['alertname="InfoInhibitor"']},
+    ]
+
+
+def test_a_running_alertmanager_keeps_the_charts_inhibitions_next_to_plinths(tmp_path):
+    """The generated configuration in a real Alertmanager: the chart's default inhibitions still
+    work (they would vanish if Plinth's list replaced the chart's), and a page mutes its ticket."""
+    spec = AlertingSpec.model_validate(ALERTING)
+    secret_dir = tmp_path / "secrets" / alertmanager.SECRET_NAME
+    secret_dir.mkdir(parents=True)
+    for name in alertmanager.secret_files(spec):
+        (secret_dir / name).write_text("mounted")
+    config = alertmanager.alertmanager_config(spec, secrets_dir=str(tmp_path / "secrets"))
+    firing = [
+        {"alertname": "KubePodCrashLooping", "namespace": "tenant-acme", "severity": "critical"},
+        {"alertname": "KubePodCrashLooping", "namespace": "tenant-acme", "severity": "warning"},
+        {"alertname": "KubeQuotaAlmostFull", "namespace": "tenant-acme", "severity": "warning"},
+        {"alertname": "KubeQuotaAlmostFull", "namespace": "tenant-acme", "severity": "info"},
+        {"alertname": "InfoInhibitor", "namespace": "tenant-globex", "severity": "none"},
+        {"alertname": "CPUThrottlingHigh", "namespace": "tenant-globex", "severity": "info"},
+        {
+            "alertname": "ApiAvailability",
+            "tenant": "acme",
+            "sloth_slo": "availability",
+            "severity": "page",
+            "priority": "P1",
+        },
+        {
+            "alertname": "ApiAvailability",
+            "tenant": "acme",
+            "sloth_slo": "availability",
+            "severity": "ticket",
+            "priority": "P3",
+        },
+        {
+            "alertname": "WebAvailability",
+            "tenant": "globex",
+            "sloth_slo": "availability",
+            "severity": "ticket",
+            "priority": "P3",
+        },
+    ]
+    expected = {
+        "KubePodCrashLooping/critical": False,
+        "KubePodCrashLooping/warning": True,  # chart: critical mutes warning/info of the same alert and namespace
+        "KubeQuotaAlmostFull/warning": False,
+        "KubeQuotaAlmostFull/info": True,  # chart: warning mutes info
+        "InfoInhibitor/none": True,  # chart: any other alert mutes InfoInhibitor itself
+        "CPUThrottlingHigh/info": True,  # chart: InfoInhibitor mutes the info alerts of its namespace
+        "ApiAvailability/page": False,
+        "ApiAvailability/ticket": True,  # Plinth: a page mutes the ticket of the same tenant and SLO
+        "WebAvailability/ticket": False,  # ... of the same tenant only
+    }
+    with running_alertmanager(config, tmp_path) as url:
+        post_alerts(url, firing)
+        deadline = time.monotonic() + 15
+        while (state := inhibited(url)) != expected and time.monotonic() < deadline:
+            time.sleep(0.3)
+    assert state == expected
 
 
 @pytest.mark.parametrize(
@@ -90,19 +194,31 @@ def test_the_schema_check_catches_a_broken_rule():
 
 
 def test_monitors_validate_against_the_crd_schemas():
-    jsonschema.validate(monitors.pod_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_podmonitor_v1.json"))
-    jsonschema.validate(monitors.service_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_servicemonitor_v1.json"))
+    jsonschema.validate(
+        monitors.pod_monitor("acme", "tenant-acme", "monitoring"), schema("monitoring.coreos.com_podmonitor_v1.json")
+    )
+    jsonschema.validate(
+        monitors.service_monitor("acme", "tenant-acme", "monitoring"),
+        schema("monitoring.coreos.com_servicemonitor_v1.json"),
+    )
 
 
 def test_alertmanager_config_resource_validates_against_the_crd_schema():
-    manifest = alertmanager.alertmanager_config_crd(AlertingSpec.model_validate(ALERTING), "plinth-slo-routing", "monitoring", {"release": "prom"})
+    manifest = alertmanager.alertmanager_config_crd(
+        AlertingSpec.model_validate(ALERTING), "plinth-slo-routing", "monitoring", {"release": "prom"}
+    )
     jsonschema.validate(manifest, schema("monitoring.coreos.com_alertmanagerconfig_v1alpha1.json"))
 
 
 def test_dashboards_read_the_sloth_recording_rules():
     board = dashboards.tenant_slo_dashboard("acme", [SloSpec.model_validate(AVAILABILITY)])
     exprs = [t["expr"] for p in board["panels"] for t in p.get("targets", [])]
-    for metric in ("slo:sli_error:ratio_rate5m", "slo:current_burn_rate:ratio", "slo:period_error_budget_remaining:ratio", "slo:error_budget:ratio"):
+    for metric in (
+        "slo:sli_error:ratio_rate5m",
+        "slo:current_burn_rate:ratio",
+        "slo:period_error_budget_remaining:ratio",
+        "slo:error_budget:ratio",
+    ):
         assert any(metric in e for e in exprs), metric
     configmap = dashboards.dashboard_configmap("plinth-tenant-acme-slos", "monitoring", board, "acme")
     assert configmap["metadata"]["labels"]["grafana_dashboard"] == "1"
@@ -123,4 +239,7 @@ def test_both_alertmanager_modes_send_the_same_notification_fields():
     assert pd_crd["severity"] == pd_file["severity"] and "critical" in pd_crd["severity"]
     hook = crd["hook"]["webhookConfigs"][0]["httpConfig"]["authorization"]
     assert hook == {"type": "Bearer", "credentials": {"name": alertmanager.SECRET_NAME, "key": "hook-webhook-token"}}
-    assert crd["mail"]["emailConfigs"][0]["requireTLS"] is True and crd["mail"]["emailConfigs"][0]["from"] == "am@example.com"
+    assert (
+        crd["mail"]["emailConfigs"][0]["requireTLS"] is True
+        and crd["mail"]["emailConfigs"][0]["from"] == "am@example.com"
+    )

@@ -179,6 +179,6 @@ def test_a_secret_the_program_passes_inside_an_argument_stays_secret(side: Engin
     }
     construct(side, started, "plinth:index:MonitoringStack", "mon", inputs)
     plan = side.plan()
-    credentials = plan.one("kubernetes:core/v1:Secret")
+    credentials = plan.one("kubernetes:core/v1:Secret", "mon-alertmanager-credentials")
     assert credentials.inputs["stringData"] == engine.SECRET
     assert "pd-routing-key-from-config" not in json.dumps(plan.to_json()), "the key never appears in plain text"

@@ -108,7 +108,9 @@ def test_the_example_values_pass_the_components_validation(language):
     monitoring = plan.one("plinth:index:MonitoringStack")
     kinds = {r.type for r in plan.children(monitoring.urn, recursive=True)}
     assert "kubernetes:monitoring.coreos.com/v1:PrometheusRule" in kinds, "the example's SLO becomes rules"
-    credentials = plan.one("kubernetes:core/v1:Secret")
+    credentials = next(
+        r for r in plan.of_type("kubernetes:core/v1:Secret") if r.name.endswith("-alertmanager-credentials")
+    )
     assert credentials.inputs["stringData"] == engine.SECRET, "the routing key from secret config stays secret"
 
 
