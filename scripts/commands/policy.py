@@ -37,6 +37,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="FILE",
         help="a `pulumi preview --json` (or `plinth preview --format json`) file",
     )
+    source.add_argument(
+        "--list",
+        action="store_true",
+        help="list every policy of the packs: pack, severity, enforcement, controls, resource types (no gate)",
+    )
     p.add_argument(
         "--allow-other-project",
         action="store_true",
@@ -62,8 +67,10 @@ class Target:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.list:
+        return _list(args)
     if not (args.stack or args.state or args.preview_json):
-        raise console.UsageError("say what to gate: --stack NAME, --state FILE or --preview-json FILE")
+        raise console.UsageError("say what to gate: --stack NAME, --state FILE or --preview-json FILE (or --list)")
     console.check_output_path(args.out)
     config, source = options.policy_config(args)
     packs = options.pack_dirs(args)
@@ -83,6 +90,23 @@ def run(args: argparse.Namespace) -> int:
         gate.locate(report, target.resources, target.lines, target.artifact)
     console.write_output(_render(report, target, args), args.out)
     return report.exit_code
+
+
+def _list(args: argparse.Namespace) -> int:
+    from scripts import policy_list
+
+    if args.format == "sarif":
+        raise console.UsageError("--list prints text, json or markdown")
+    console.check_output_path(args.out)
+    items = policy_list.rows()
+    if args.format == "json":
+        text = policy_list.render_json(items)
+    elif args.format == "markdown":
+        text = policy_list.render_markdown(items)
+    else:
+        text = policy_list.render_text(items, width=console.output_style(args.out).width)
+    console.write_output(text, args.out)
+    return 0
 
 
 def run_packs(
