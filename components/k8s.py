@@ -23,6 +23,24 @@ _BUILTIN_GROUP = re.compile(r"^(|apps|batch|autoscaling|policy|[a-z0-9-]+(\.[a-z
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+#: Ports cluster DNS answers on (kube-dns / CoreDNS).
+DNS_PORTS = ({"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53})
+
+
+def namespace_selector(name: str) -> dict[str, Any]:
+    """Selects one namespace by the immutable label every namespace carries (Kubernetes >= 1.22)."""
+    return {"matchLabels": {"kubernetes.io/metadata.name": name}}
+
+
+def dns_egress() -> dict[str, Any]:
+    """A NetworkPolicy egress rule that lets pods resolve names: to cluster DNS in kube-system, port 53."""
+    peer = {
+        "namespaceSelector": namespace_selector("kube-system"),
+        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
+    }
+    return {"to": [peer], "ports": [dict(p) for p in DNS_PORTS]}
+
+
 def child_name(owner: str, role: str) -> str:
     """The Pulumi name of a component's Kubernetes child: ``<owner>-<role>``."""
     return f"{owner}-{role}"

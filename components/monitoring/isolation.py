@@ -31,6 +31,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Mapping, Sequence
 
+from components import k8s
 from components.monitoring.spec import NON_PUBLIC, MonitoringSpec
 
 Manifest = dict[str, Any]
@@ -56,7 +57,6 @@ KUBELET_PORT = 10250
 NODE_EXPORTER_PORT = 9100
 #: Where API servers listen: 443 behind the ``kubernetes`` Service on managed clusters, 6443 on kubeadm.
 API_SERVER_PORTS = (443, 6443)
-DNS_PORTS = ({"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53})
 #: The internet, both address families (Alertmanager's receivers), less what is not public.
 INTERNET = {4: "0.0.0.0/0", 6: "::/0"}
 #: Requests a container gets when it states none (the LimitRange's ``defaultRequest``).
@@ -66,11 +66,6 @@ PSS_LABEL = "pod-security.kubernetes.io"
 
 def _meta(name: str, namespace: str, labels: Mapping[str, str]) -> dict[str, Any]:
     return {"name": name, "namespace": namespace, "labels": dict(labels)}
-
-
-def _namespace_selector(name: str) -> dict[str, Any]:
-    # Every namespace carries this immutable label (Kubernetes >= 1.22).
-    return {"matchLabels": {"kubernetes.io/metadata.name": name}}
 
 
 def _pods(labels: Mapping[str, str]) -> dict[str, Any]:
@@ -144,15 +139,11 @@ def allow_policies(
     """The flows the chart's components need in the monitoring namespace (see the module docstring)."""
     ns, net = spec.namespace, spec.network
     prometheus, alertmanager, grafana = _pods(PROMETHEUS_PODS), _pods(ALERTMANAGER_PODS), _pods(GRAFANA_PODS)
-    kube_dns = {
-        "namespaceSelector": _namespace_selector("kube-system"),
-        "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-    }
     not_alertmanager = {
         "matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "NotIn", "values": ["alertmanager"]}]
     }
-    from_ingress = {"namespaceSelector": _namespace_selector(ingress_namespace)}
-    monitoring_prometheus = {"namespaceSelector": _namespace_selector(ns), **prometheus}
+    from_ingress = {"namespaceSelector": k8s.namespace_selector(ingress_namespace)}
+    monitoring_prometheus = {"namespaceSelector": k8s.namespace_selector(ns), **prometheus}
     cluster_ports = [{"protocol": p, "port": ALERTMANAGER_CLUSTER_PORT} for p in ("TCP", "UDP")]
     am_egress: list[dict[str, Any]] = [{"to": [alertmanager], "ports": cluster_ports}]
     if receiver_ports:
@@ -162,10 +153,7 @@ def allow_policies(
         _policy("allow-dns", ns, labels, {
             "podSelector": {},
             "policyTypes": ["Egress"],
-            "egress": [{
-                "to": [kube_dns],
-                "ports": [dict(p) for p in DNS_PORTS],
-            }],
+            "egress": [k8s.dns_egress()],
         }),
         _policy("allow-api-server", ns, labels, {
             # Prometheus (service discovery), the operator, kube-state-metrics, Grafana's sidecars and

@@ -17,9 +17,6 @@ from components.tenant.spec import TenantSpec
 
 Manifest = dict[str, Any]
 
-#: Ports DNS answers on (kube-dns / CoreDNS).
-DNS_PORTS = ({"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53})
-
 
 def labels(spec: TenantSpec, environment: str) -> dict[str, str]:
     """Labels every Kubernetes object of the tenant carries."""
@@ -111,11 +108,6 @@ def limit_range(spec: TenantSpec, environment: str) -> Manifest:
     }
 
 
-def _namespace_selector(name: str) -> dict[str, Any]:
-    # Every namespace carries this immutable label (Kubernetes >= 1.22).
-    return {"matchLabels": {"kubernetes.io/metadata.name": name}}
-
-
 def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSettings) -> list[Manifest]:
     """Default deny both ways, then the few flows a tenant needs."""
     ns = conventions.namespace_name(spec.id)
@@ -140,17 +132,7 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
             "spec": {
                 "podSelector": {},
                 "policyTypes": ["Egress"],
-                "egress": [
-                    {
-                        "to": [
-                            {
-                                "namespaceSelector": _namespace_selector("kube-system"),
-                                "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}},
-                            }
-                        ],
-                        "ports": [dict(p) for p in DNS_PORTS],
-                    }
-                ],
+                "egress": [k8s.dns_egress()],
             },
         },
         {
@@ -158,7 +140,7 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
             "spec": {
                 "podSelector": {},
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [{"namespaceSelector": _namespace_selector(settings.monitoring_namespace)}]}],
+                "ingress": [{"from": [{"namespaceSelector": k8s.namespace_selector(settings.monitoring_namespace)}]}],
             },
         },
         {
@@ -166,7 +148,7 @@ def network_policies(spec: TenantSpec, environment: str, settings: KubernetesSet
             "spec": {
                 "podSelector": {},
                 "policyTypes": ["Ingress"],
-                "ingress": [{"from": [{"namespaceSelector": _namespace_selector(settings.ingress_namespace)}]}],
+                "ingress": [{"from": [{"namespaceSelector": k8s.namespace_selector(settings.ingress_namespace)}]}],
             },
         },
     ]
