@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from scripts.commands import policy, preview, render, stacks
+from types import ModuleType
+
+from scripts.commands import audit, policy, preview, render, stacks
 
 #: In the order ``plinth --help`` lists them.
-COMMANDS = (preview, render, policy, stacks)
+COMMANDS: tuple[ModuleType, ...] = (preview, render, policy, stacks)
+COMMANDS += (audit,)
