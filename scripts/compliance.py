@@ -328,7 +328,8 @@ def _sources(sources: list[dict[str, Any]]) -> str:
             f'<tr data-source="{_e(s["kind"])}"><td>{_e(SOURCE_LABELS.get(s["kind"], s["kind"]))}</td>'
             f'<td>{_e(s["title"])}</td><td class="n">{s["resources"]}</td>'
             f'<td class="n">{summary["mandatory"]}</td><td class="n">{summary["advisory"]}</td>'
-            f'<td class="n">{summary["errors"]}</td><td class="n">{summary["suppressed"]}</td><td>{_e(detail)}</td></tr>'
+            f'<td class="n">{summary["errors"]}</td><td class="n">{summary["suppressed"]}</td>'
+            f"<td>{_e(detail)}</td></tr>"
         )
     return (
         '<table id="sources"><caption>What this report is made of</caption><thead><tr><th scope="col">Source</th>'
