@@ -94,9 +94,10 @@ def test_the_page_is_screenshotted_and_makes_no_request_beyond_itself(reports, t
     # Requests a document starts carry its origin as initiator; the browser's own background services
     # (update and time checks, which the flags cannot all silence) carry "not an origin".
     external = sorted(
-        str(e["params"].get("url"))
+        str(e["params"]["url"])
         for e in log["events"]
         if names.get(e["type"]) == "URL_REQUEST_START_JOB"
+        and "url" in e.get("params", {})
         and e.get("params", {}).get("initiator") != "not an origin"
         and not str(e["params"].get("url", "")).startswith(("file:", "data:"))
     )
