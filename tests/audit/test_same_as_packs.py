@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pulumi_aws as aws
 
 from scripts import audit, engine, gate
