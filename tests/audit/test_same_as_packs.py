@@ -12,8 +12,8 @@ from scripts import audit, engine, gate
 from tests.audit import seed as seeding
 
 OPEN_SSH = [{"protocol": "tcp", "from_port": 22, "to_port": 22, "cidr_blocks": ["0.0.0.0/0"]}]
-ANYONE = json.dumps({"Version": "2012-10-17",
-                     "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]})  # fmt: skip
+TRUST_ANYONE = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}
+ANYONE = json.dumps({"Version": "2012-10-17", "Statement": [TRUST_ANYONE]})
 #: Policies about the program, not the resource (they need `protect` or the stack's budget): not run live.
 PROGRAM_ONLY = set(audit.STACK_SCOPED)
 
