@@ -32,7 +32,8 @@ def s3control(endpoint: str) -> Any:
 def clients(endpoint: str) -> dict[str, Any]:
     s = session()
     names = ("s3", "s3control", "ec2", "iam", "kms", "cloudtrail", "logs", "dynamodb", "sqs", "sns",
-             "secretsmanager", "efs", "ecr", "kinesis", "rds", "backup", "guardduty", "lambda")  # fmt: skip
+             "secretsmanager", "efs", "ecr", "kinesis", "rds", "backup", "guardduty", "lambda", "eks",
+             "elasticache", "elbv2", "redshift", "sagemaker", "opensearch", "kafka", "ecs")  # fmt: skip
     return {n: s.client(n, endpoint_url=endpoint) for n in names}
 
 
@@ -232,10 +233,169 @@ def seed_data(c: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return out
 
 
+def _zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+SECRET_ARN = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:db"
+PLAIN_DISK = {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": False}}
+SEALED_DISK = {"DeviceName": "/dev/xvda", "Ebs": {"VolumeSize": 8, "Encrypted": True}}
+
+
+def seed_platform(c: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """Compute, networking, analytics and ML services: a bad and a good twin each."""
+    out: list[tuple[str, str, bool]] = []
+    role = c["iam"].create_role(RoleName="service-role", AssumeRolePolicyDocument=doc(ASSUME_EC2))["Role"]["Arn"]
+    ec2 = c["ec2"]
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.8.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
+        for i, z in ((1, "a"), (2, "b"))
+    ]
+    eks = c["eks"]
+    eks.create_cluster(name="bad-eks", roleArn=role, resourcesVpcConfig={"subnetIds": subnets})
+    eks.create_cluster(
+        name="good-eks", roleArn=role,
+        resourcesVpcConfig={"subnetIds": subnets, "endpointPublicAccess": False, "endpointPrivateAccess": True},
+        logging={"clusterLogging": [{"types": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+                                     "enabled": True}]},
+        encryptionConfig=[{"resources": ["secrets"], "provider": {"keyArn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k"}}],
+    )  # fmt: skip
+    for policy in ("aws-eks-cluster-endpoint-restricted", "aws-eks-cluster-logging-enabled",
+                   "aws-eks-cluster-secrets-encrypted"):  # fmt: skip
+        out += [(policy, "bad-eks", True), (policy, "good-eks", False)]
+    eks.create_nodegroup(clusterName="bad-eks", nodegroupName="ssh", subnets=subnets, nodeRole=role,
+                         remoteAccess={"ec2SshKey": "ops"})  # fmt: skip
+    bastion = ec2.create_security_group(GroupName="bastion", Description="bastion", VpcId=vpc)["GroupId"]
+    eks.create_nodegroup(clusterName="good-eks", nodegroupName="ssm", subnets=subnets, nodeRole=role,
+                         remoteAccess={"ec2SshKey": "ops", "sourceSecurityGroups": [bastion]})  # fmt: skip
+    out += [("aws-eks-nodegroup-ssh-restricted", "bad-eks/ssh", True),
+            ("aws-eks-nodegroup-ssh-restricted", "good-eks/ssm", False)]  # fmt: skip
+    cache = c["elasticache"]
+    cache.create_replication_group(ReplicationGroupId="bad-cache", ReplicationGroupDescription="plain",
+                                   Engine="redis", CacheNodeType="cache.t3.micro")  # fmt: skip
+    cache.create_replication_group(ReplicationGroupId="good-cache", ReplicationGroupDescription="tls",
+                                   Engine="redis", CacheNodeType="cache.t3.micro", AtRestEncryptionEnabled=True,
+                                   TransitEncryptionEnabled=True)  # fmt: skip
+    for policy in ("aws-elasticache-replicationgroup-encryption-required",
+                   "aws-elasticache-replicationgroup-transit-encrypted"):  # fmt: skip
+        out += [(policy, "bad-cache", True), (policy, "good-cache", False)]
+    elb = c["elbv2"]
+    lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0][
+        "TargetGroupArn"
+    ]
+    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=8080,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])  # fmt: skip
+    to_https = {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                        DefaultActions=[{"Type": "redirect", "RedirectConfig": to_https}])  # fmt: skip
+    out += [("aws-lb-listener-https-required", "web:8080", True), ("aws-lb-listener-https-required", "web:80", False)]
+    redshift = c["redshift"]
+    common = {"NodeType": "dc2.large", "MasterUsername": "admin", "MasterUserPassword": "Correct-Horse-1"}
+    redshift.create_cluster(ClusterIdentifier="bad-warehouse", PubliclyAccessible=True, **common)
+    redshift.create_cluster(ClusterIdentifier="good-warehouse", PubliclyAccessible=False, Encrypted=True, **common)
+    out += [("aws-redshift-cluster-public-forbidden", "bad-warehouse", True),
+            ("aws-redshift-cluster-public-forbidden", "good-warehouse", False)]  # fmt: skip
+    sm = c["sagemaker"]
+    sm.create_notebook_instance(NotebookInstanceName="bad-lab", InstanceType="ml.t3.medium", RoleArn=role)
+    sm.create_notebook_instance(NotebookInstanceName="good-lab", InstanceType="ml.t3.medium", RoleArn=role,
+                                SubnetId=subnets[0], SecurityGroupIds=[], DirectInternetAccess="Disabled",
+                                RootAccess="Disabled")  # fmt: skip
+    for policy in ("aws-sagemaker-notebook-internet-disabled", "aws-sagemaker-notebook-root-disabled"):
+        out += [(policy, "bad-lab", True), (policy, "good-lab", False)]
+    search = c["opensearch"]
+    search.create_domain(DomainName="bad-search")
+    search.create_domain(
+        DomainName="good-search", EncryptionAtRestOptions={"Enabled": True},
+        NodeToNodeEncryptionOptions={"Enabled": True},
+        DomainEndpointOptions={"EnforceHTTPS": True, "TLSSecurityPolicy": "Policy-Min-TLS-1-2-2019-07"},
+    )  # fmt: skip
+    for policy in ("aws-opensearch-domain-encryption-required", "aws-opensearch-domain-transit-encrypted"):
+        out += [(policy, "bad-search", True), (policy, "good-search", False)]
+    kafka = c["kafka"]
+    brokers = {"InstanceType": "kafka.m5.large", "ClientSubnets": subnets}
+    for name, client_broker in (("bad-kafka", "TLS_PLAINTEXT"), ("good-kafka", "TLS")):
+        kafka.create_cluster(
+            ClusterName=name, KafkaVersion="3.6.0", NumberOfBrokerNodes=2, BrokerNodeGroupInfo=brokers,
+            EncryptionInfo={"EncryptionInTransit": {"ClientBroker": client_broker, "InCluster": True}},
+        )  # fmt: skip
+    out += [("aws-msk-cluster-transit-encrypted", "bad-kafka", True),
+            ("aws-msk-cluster-transit-encrypted", "good-kafka", False)]  # fmt: skip
+    ecs = c["ecs"]
+    ecs.register_task_definition(family="bad-task", containerDefinitions=[
+        {"name": "app", "image": "app:1", "memory": 128,
+         "environment": [{"name": "DB_PASSWORD", "value": "hunter2xyzQ9v8w"}]}])  # fmt: skip
+    ecs.register_task_definition(family="good-task", containerDefinitions=[
+        {"name": "app", "image": "app:1", "memory": 128,
+         "secrets": [{"name": "DB_PASSWORD", "valueFrom": SECRET_ARN}]}])  # fmt: skip
+    out += [("aws-ecs-taskdefinition-secrets-forbidden", "bad-task:1", True),
+            ("aws-ecs-taskdefinition-secrets-forbidden", "good-task:1", False)]  # fmt: skip
+    lam = c["lambda"]
+    for name, auth in (("bad-fn", "NONE"), ("good-fn", "AWS_IAM")):
+        lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="handler.handler",
+                            Code={"ZipFile": _zip()},
+                            Environment={"Variables": {"API_TOKEN": "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"}
+                                         if name == "bad-fn" else {"LOG_LEVEL": "info"}})  # fmt: skip
+        lam.create_function_url_config(FunctionName=name, AuthType=auth)
+    for policy in ("aws-lambda-functionurl-auth-required", "aws-lambda-function-secrets-forbidden"):
+        out += [(policy, "bad-fn", True), (policy, "good-fn", False)]
+    lam.add_permission(FunctionName="bad-fn", StatementId="anyone", Action="lambda:InvokeFunction", Principal="*")
+    lam.add_permission(FunctionName="good-fn", StatementId="s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::good-bucket")  # fmt: skip
+    out += [("aws-lambda-permission-public-forbidden", "bad-fn/anyone", True),
+            ("aws-lambda-permission-public-forbidden", "good-fn/s3", False)]  # fmt: skip
+    rds = c["rds"]
+    rds.create_db_parameter_group(DBParameterGroupName="bad-pg", DBParameterGroupFamily="postgres14", Description="x")
+    rds.modify_db_parameter_group(DBParameterGroupName="bad-pg", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "0", "ApplyMethod": "immediate"}])  # fmt: skip
+    rds.create_db_parameter_group(DBParameterGroupName="good-pg", DBParameterGroupFamily="postgres14", Description="x")
+    rds.modify_db_parameter_group(DBParameterGroupName="good-pg", Parameters=[
+        {"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}])  # fmt: skip
+    out += [("aws-rds-parametergroup-ssl-required", "bad-pg", True),
+            ("aws-rds-parametergroup-ssl-required", "good-pg", False)]  # fmt: skip
+    backup = c["backup"]
+    for name, days in (("bad-plan", 7), ("good-plan", 40)):
+        backup.create_backup_plan(BackupPlan={"BackupPlanName": name, "Rules": [
+            {"RuleName": "daily", "TargetBackupVaultName": "good-vault", "ScheduleExpression": "cron(0 5 * * ? *)",
+             "Lifecycle": {"DeleteAfterDays": days}}]})  # fmt: skip
+    out += [("aws-backup-plan-retention-minimum", "bad-plan", True),
+            ("aws-backup-plan-retention-minimum", "good-plan", False)]  # fmt: skip
+    templates = c["ec2"]
+    templates.create_launch_template(LaunchTemplateName="bad-template", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "optional"},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": True}],
+        "BlockDeviceMappings": [PLAIN_DISK]})  # fmt: skip
+    templates.create_launch_template(LaunchTemplateName="good-template", LaunchTemplateData={
+        "ImageId": "ami-12c6146b", "MetadataOptions": {"HttpTokens": "required"},
+        "NetworkInterfaces": [{"DeviceIndex": 0, "AssociatePublicIpAddress": False}],
+        "BlockDeviceMappings": [SEALED_DISK]})  # fmt: skip
+    for policy in ("aws-ec2-instance-imdsv2-required", "aws-ec2-instance-public-ip-forbidden",
+                   "aws-ec2-launchtemplate-volumes-encrypted"):  # fmt: skip
+        out += [(policy, "bad-template", True), (policy, "good-template", False)]
+    volume = templates.create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=True)["VolumeId"]
+    public = templates.create_snapshot(VolumeId=volume, Description="public")["SnapshotId"]
+    templates.modify_snapshot_attribute(SnapshotId=public, Attribute="createVolumePermission",
+                                        OperationType="add", GroupNames=["all"])  # fmt: skip
+    out += [("aws-ec2-snapshot-sharing-restricted", public, True)]
+    secrets = c["secretsmanager"]
+    fn = c["lambda"].get_function(FunctionName="good-fn")["Configuration"]["FunctionArn"]
+    secrets.create_secret(Name="good-secret", SecretString="x")
+    secrets.rotate_secret(SecretId="good-secret", RotationLambdaARN=fn, RotationRules={"AutomaticallyAfterDays": 30})
+    out += [("aws-secretsmanager-secret-rotation-enabled", "good-secret", False)]
+    return out
+
+
 def seed(endpoint: str) -> list[tuple[str, str, bool]]:
     """Seed the account; the expectations for every check (the account-level ones start failing)."""
     c = clients(endpoint)
-    expected = seed_s3(c) + seed_ec2(c) + seed_iam(c) + seed_data(c)
+    expected = seed_s3(c) + seed_ec2(c) + seed_iam(c) + seed_data(c) + seed_platform(c)
     expected += [
         ("aws-s3-bucket-public-access-blocked", f"account {ACCOUNT}", True),
         ("aws-ebs-encryptionbydefault-enabled", f"EBS encryption by default ({REGION})", True),

@@ -1,5 +1,5 @@
-"""Lambda: functions (environment variables never shown), their URLs (``lambda.FunctionUrl``) and the
-statements of their resource policy as ``lambda.Permission`` resources."""
+"""Lambda: functions (environment variables never shown), their URL (``lambda.FunctionUrl``, the
+unqualified one) and the statements of their resource policy as ``lambda.Permission`` resources."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ PERMISSION = "aws:lambda/permission:Permission"
 TYPES = (FUNCTION, URL, PERMISSION)
 CALLS = (
     Call("lambda", "list_functions", "lambda:ListFunctions"),
-    Call("lambda", "list_function_url_configs", "lambda:ListFunctionUrlConfigs"),
+    Call("lambda", "get_function_url_config", "lambda:GetFunctionUrlConfig"),
     Call("lambda", "get_policy", "lambda:GetPolicy"),
     Call("lambda", "list_tags", "lambda:ListTags"),
 )
@@ -80,14 +80,16 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
         name, arn = str(f["FunctionName"]), str(f["FunctionArn"])
         try:
             tag_map = ctx.call("lambda", "list_tags", Resource=arn).get("Tags")
-            urls = ctx.pages("lambda", "list_function_url_configs", "FunctionUrlConfigs", FunctionName=name)
+            url = ctx.call(
+                "lambda", "get_function_url_config", FunctionName=name, absent=("ResourceNotFoundException",)
+            )
             policy = ctx.call("lambda", "get_policy", FunctionName=name, absent=("ResourceNotFoundException",))
         except CallFailed as failure:
             yield ctx.gap(failure, TYPES, arn=arn, name=name)
             continue
         calls = tuple(c.action for c in CALLS)
         yield ctx.subject(FUNCTION, function(f, tag_map), name=name, arn=arn, calls=calls, sensitive=("environment",))
-        for url in urls:
+        if url:
             props = drop_none({"functionName": name, "authorizationType": url.get("AuthType")})
             yield ctx.subject(URL, props, name=name, arn=arn, calls=calls)
         for props in permissions(name, policy):

@@ -88,7 +88,7 @@ def parameter_group(g: dict[str, Any], parameters: list[dict[str, Any]]) -> dict
         "parameters": [
             {"name": p["ParameterName"], "value": str(p.get("ParameterValue"))}
             for p in parameters
-            if p.get("Source") == "user" and p.get("ParameterValue") is not None
+            if p.get("Source", "user") == "user" and p.get("ParameterValue") is not None
         ],
     }
 
