@@ -47,7 +47,7 @@ def test_findings_carry_arn_region_evidence_and_the_packs_metadata(seeded_server
     assert volume.evidence.read_at.endswith("Z") and "ec2:DescribeVolumes" in volume.evidence.calls
     data = report.to_json()
     counts = data["checks"]["aws-ebs-volume-encryption-required"]
-    assert counts["passed"] == 1 and counts["failed"] >= 1, (
+    assert counts["passed"] >= 1 and counts["failed"] >= 1, (
         "the good volume passed; the bad one (and root volumes) failed"
     )
     assert data["context"]["account"] == "123456789012" and data["context"]["regions"] == ["eu-west-1"]
