@@ -118,7 +118,7 @@ def render(report: Report, fmt: str, out: str | None) -> str:
     if fmt == "markdown":
         return report.render_markdown()
     if fmt == "html":
-        from scripts import compliance
+        import scripts.compliance as compliance
 
         return compliance.render_html(compliance.build([("audit", report)], title=report.title))
     style = console.output_style(out)

@@ -151,7 +151,7 @@ def collect(
 
     def run(job: tuple[ModuleType, str]) -> list[Subject | Gap]:
         module, region = job
-        ctx = Context(api, account, region, read_at=now())
+        ctx = Context(api, account, region, read_at=now(), workers=max(1, concurrency))
         try:
             found = list(module.collect(ctx, regions))
         except CallFailed as failure:  # a collector that let one through: its whole service is a gap

@@ -10,8 +10,9 @@ is in pure functions of that module, tested on recorded answers.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from scripts.audit.aws.api import Api, CallFailed
 from scripts.audit.evaluate import Gap
@@ -27,6 +28,19 @@ class Context:
     region: str
     partition: str = "aws"
     read_at: str = ""
+    #: How many resources of one service are read at once (their detail calls in parallel).
+    workers: int = 1
+
+    def each(self, items: Iterable[Any], read: Callable[[Any], Iterable[Any]]) -> Iterator[Any]:
+        """``read(item)`` for every item, up to ``workers`` at a time; results in the items' order."""
+        items = list(items)
+        if self.workers <= 1 or len(items) < 2:
+            for item in items:
+                yield from read(item)
+            return
+        with ThreadPoolExecutor(max_workers=min(self.workers, len(items)), thread_name_prefix="plinth-read") as pool:
+            for found in pool.map(lambda item: list(read(item)), items):
+                yield from found
 
     def call(self, service: str, operation: str, **kwargs: Any) -> Any:
         return self.api.call(service, self.region, operation, **kwargs)

@@ -46,14 +46,17 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for name in names:
-        arn = ctx.arn("dynamodb", f"table/{name}")
-        try:
-            t = ctx.call("dynamodb", "describe_table", TableName=name)["Table"]
-            arn = t.get("TableArn") or arn
-            backups = ctx.call("dynamodb", "describe_continuous_backups", TableName=name)
-            tag_list = ctx.pages("dynamodb", "list_tags_of_resource", "Tags", ResourceArn=arn)
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=name)
-            continue
-        yield ctx.subject(TABLE, table(t, backups, tag_list), name=name, arn=arn, calls=tuple(c.action for c in CALLS))
+    yield from ctx.each(names, lambda name: _table(ctx, name))
+
+
+def _table(ctx: Context, name: str) -> Iterator[Subject | Gap]:
+    arn = ctx.arn("dynamodb", f"table/{name}")
+    try:
+        t = ctx.call("dynamodb", "describe_table", TableName=name)["Table"]
+        arn = t.get("TableArn") or arn
+        backups = ctx.call("dynamodb", "describe_continuous_backups", TableName=name)
+        tag_list = ctx.pages("dynamodb", "list_tags_of_resource", "Tags", ResourceArn=arn)
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=name)
+        return
+    yield ctx.subject(TABLE, table(t, backups, tag_list), name=name, arn=arn, calls=tuple(c.action for c in CALLS))

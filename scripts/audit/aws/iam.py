@@ -9,6 +9,7 @@ default version's document. Documents are the JSON strings the provider takes.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Iterator
 
 from scripts.audit.aws.api import Call, CallFailed
@@ -128,8 +129,7 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
         except CallFailed as failure:
             yield Gap(_types_of(kind), str(failure))
             continue
-        for p in principals:
-            yield from _principal(ctx, kind, p)
+        yield from ctx.each(principals, functools.partial(_principal, ctx, kind))
     yield from _policies(ctx)
 
 

@@ -18,6 +18,7 @@ SERVICE = "kms"
 GLOBAL = False
 KEY = "aws:kms/key:Key"
 TYPES = (KEY,)
+PENDING = ("PendingDeletion", "PendingReplicaDeletion")
 CALLS = (
     Call("kms", "list_keys", "kms:ListKeys"),
     Call("kms", "describe_key", "kms:DescribeKey"),
@@ -50,28 +51,28 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for entry in keys:
-        key_id = entry["KeyId"]
-        arn = entry.get("KeyArn") or ctx.arn("kms", f"key/{key_id}")
-        try:
-            metadata = ctx.call("kms", "describe_key", KeyId=key_id)["KeyMetadata"]
-            if metadata.get("KeyManager") == "AWS" or metadata.get("KeyState") in (
-                "PendingDeletion",
-                "PendingReplicaDeletion",
-            ):
-                continue
-            spec = metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT"
-            rotation = ctx.call("kms", "get_key_rotation_status", KeyId=key_id) if spec == "SYMMETRIC_DEFAULT" else None
-            policy = ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")
-            tag_list = ctx.pages("kms", "list_resource_tags", "Tags", KeyId=key_id)
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=key_id)
-            continue
-        yield ctx.subject(
-            KEY,
-            key(metadata, rotation, policy, tag_list),
-            name=key_id,
-            arn=arn,
-            calls=tuple(c.action for c in CALLS[1:]),
-            ids=(key_id,),
-        )
+    yield from ctx.each(keys, lambda entry: _key(ctx, entry))
+
+
+def _key(ctx: Context, entry: dict[str, Any]) -> Iterator[Subject | Gap]:
+    key_id = entry["KeyId"]
+    arn = entry.get("KeyArn") or ctx.arn("kms", f"key/{key_id}")
+    try:
+        metadata = ctx.call("kms", "describe_key", KeyId=key_id)["KeyMetadata"]
+        if metadata.get("KeyManager") == "AWS" or metadata.get("KeyState") in PENDING:
+            return
+        spec = metadata.get("KeySpec") or metadata.get("CustomerMasterKeySpec") or "SYMMETRIC_DEFAULT"
+        rotation = ctx.call("kms", "get_key_rotation_status", KeyId=key_id) if spec == "SYMMETRIC_DEFAULT" else None
+        policy = ctx.call("kms", "get_key_policy", KeyId=key_id, PolicyName="default")
+        tag_list = ctx.pages("kms", "list_resource_tags", "Tags", KeyId=key_id)
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=key_id)
+        return
+    yield ctx.subject(
+        KEY,
+        key(metadata, rotation, policy, tag_list),
+        name=key_id,
+        arn=arn,
+        calls=tuple(c.action for c in CALLS[1:]),
+        ids=(key_id,),
+    )

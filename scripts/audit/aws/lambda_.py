@@ -76,21 +76,22 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for f in functions:
-        name, arn = str(f["FunctionName"]), str(f["FunctionArn"])
-        try:
-            tag_map = ctx.call("lambda", "list_tags", Resource=arn).get("Tags")
-            url = ctx.call(
-                "lambda", "get_function_url_config", FunctionName=name, absent=("ResourceNotFoundException",)
-            )
-            policy = ctx.call("lambda", "get_policy", FunctionName=name, absent=("ResourceNotFoundException",))
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=name)
-            continue
-        calls = tuple(c.action for c in CALLS)
-        yield ctx.subject(FUNCTION, function(f, tag_map), name=name, arn=arn, calls=calls, sensitive=("environment",))
-        if url:
-            props = drop_none({"functionName": name, "authorizationType": url.get("AuthType")})
-            yield ctx.subject(URL, props, name=name, arn=arn, calls=calls)
-        for props in permissions(name, policy):
-            yield ctx.subject(PERMISSION, props, name=f"{name}/{props.get('statementId', '')}", arn=arn, calls=calls)
+    yield from ctx.each(functions, lambda f: _function(ctx, f))
+
+
+def _function(ctx: Context, f: dict[str, Any]) -> Iterator[Subject | Gap]:
+    name, arn = str(f["FunctionName"]), str(f["FunctionArn"])
+    try:
+        tag_map = ctx.call("lambda", "list_tags", Resource=arn).get("Tags")
+        url = ctx.call("lambda", "get_function_url_config", FunctionName=name, absent=("ResourceNotFoundException",))
+        policy = ctx.call("lambda", "get_policy", FunctionName=name, absent=("ResourceNotFoundException",))
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=name)
+        return
+    calls = tuple(c.action for c in CALLS)
+    yield ctx.subject(FUNCTION, function(f, tag_map), name=name, arn=arn, calls=calls, sensitive=("environment",))
+    if url:
+        props = drop_none({"functionName": name, "authorizationType": url.get("AuthType")})
+        yield ctx.subject(URL, props, name=name, arn=arn, calls=calls)
+    for props in permissions(name, policy):
+        yield ctx.subject(PERMISSION, props, name=f"{name}/{props.get('statementId', '')}", arn=arn, calls=calls)

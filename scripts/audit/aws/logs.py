@@ -37,13 +37,16 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for g in groups:
-        arn = str(g.get("arn") or ctx.arn("logs", f"log-group:{g['logGroupName']}")).removesuffix(":*")
-        try:
-            tag_map = ctx.call("logs", "list_tags_for_resource", resourceArn=arn).get("tags")
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=g["logGroupName"])
-            continue
-        yield ctx.subject(
-            LOG_GROUP, log_group(g, tag_map), name=g["logGroupName"], arn=arn, calls=tuple(c.action for c in CALLS)
-        )
+    yield from ctx.each(groups, lambda g: _group(ctx, g))
+
+
+def _group(ctx: Context, g: dict[str, Any]) -> Iterator[Subject | Gap]:
+    arn = str(g.get("arn") or ctx.arn("logs", f"log-group:{g['logGroupName']}")).removesuffix(":*")
+    try:
+        tag_map = ctx.call("logs", "list_tags_for_resource", resourceArn=arn).get("tags")
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=g["logGroupName"])
+        return
+    yield ctx.subject(
+        LOG_GROUP, log_group(g, tag_map), name=g["logGroupName"], arn=arn, calls=tuple(c.action for c in CALLS)
+    )

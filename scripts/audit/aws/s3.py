@@ -160,17 +160,19 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES[:-1])
         return
-    for entry in buckets:
-        name = str(entry["Name"])
-        arn = f"arn:{ctx.partition}:s3:::{name}"
-        try:
-            region = bucket_region(ctx.call("s3", "get_bucket_location", Bucket=name))
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES[:-1], arn=arn, name=name)
-            continue
-        if regions and region not in regions:
-            continue
-        yield from _bucket(ctx, name, arn, region)
+    yield from ctx.each(buckets, lambda entry: _located(ctx, str(entry["Name"]), regions))
+
+
+def _located(ctx: Context, name: str, regions: tuple[str, ...]) -> Iterator[Subject | Gap]:
+    arn = f"arn:{ctx.partition}:s3:::{name}"
+    try:
+        region = bucket_region(ctx.call("s3", "get_bucket_location", Bucket=name))
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES[:-1], arn=arn, name=name)
+        return
+    if regions and region not in regions:
+        return
+    yield from _bucket(ctx, name, arn, region)
 
 
 def _bucket(ctx: Context, name: str, arn: str, region: str) -> Iterator[Subject | Gap]:

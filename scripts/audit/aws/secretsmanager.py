@@ -51,12 +51,15 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for s in secrets:
-        arn = str(s.get("ARN"))
-        try:
-            policy = ctx.call("secretsmanager", "get_resource_policy", SecretId=arn)
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=s.get("Name", ""))
-            continue
-        for kind, props in secret(s, policy):
-            yield ctx.subject(kind, props, name=str(s.get("Name")), arn=arn, calls=tuple(c.action for c in CALLS))
+    yield from ctx.each(secrets, lambda s: _secret(ctx, s))
+
+
+def _secret(ctx: Context, s: dict[str, Any]) -> Iterator[Subject | Gap]:
+    arn = str(s.get("ARN"))
+    try:
+        policy = ctx.call("secretsmanager", "get_resource_policy", SecretId=arn)
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=s.get("Name", ""))
+        return
+    for kind, props in secret(s, policy):
+        yield ctx.subject(kind, props, name=str(s.get("Name")), arn=arn, calls=tuple(c.action for c in CALLS))

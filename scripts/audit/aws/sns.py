@@ -37,13 +37,16 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for entry in topics:
-        arn = str(entry["TopicArn"])
-        name = arn.rsplit(":", 1)[-1]
-        try:
-            attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes") or {}
-            tag_list = ctx.call("sns", "list_tags_for_resource", ResourceArn=arn).get("Tags")
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=name)
-            continue
-        yield ctx.subject(TOPIC, topic(attributes, tag_list), name=name, arn=arn, calls=tuple(c.action for c in CALLS))
+    yield from ctx.each(topics, lambda entry: _topic(ctx, entry))
+
+
+def _topic(ctx: Context, entry: dict[str, Any]) -> Iterator[Subject | Gap]:
+    arn = str(entry["TopicArn"])
+    name = arn.rsplit(":", 1)[-1]
+    try:
+        attributes = ctx.call("sns", "get_topic_attributes", TopicArn=arn).get("Attributes") or {}
+        tag_list = ctx.call("sns", "list_tags_for_resource", ResourceArn=arn).get("Tags")
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=name)
+        return
+    yield ctx.subject(TOPIC, topic(attributes, tag_list), name=name, arn=arn, calls=tuple(c.action for c in CALLS))

@@ -38,17 +38,20 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES)
         return
-    for url in urls:
-        name = str(url).rsplit("/", 1)[-1]
-        arn = ctx.arn("sqs", name)
-        try:
-            attributes = (
-                ctx.call("sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"]).get("Attributes") or {}
-            )
-            tag_map = (ctx.call("sqs", "list_queue_tags", QueueUrl=url) or {}).get("Tags")
-        except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=name)
-            continue
-        yield ctx.subject(
-            QUEUE, queue(attributes, tag_map), name=name, arn=arn, calls=tuple(c.action for c in CALLS), ids=(url,)
+    yield from ctx.each(urls, lambda url: _queue(ctx, url))
+
+
+def _queue(ctx: Context, url: str) -> Iterator[Subject | Gap]:
+    name = str(url).rsplit("/", 1)[-1]
+    arn = ctx.arn("sqs", name)
+    try:
+        attributes = (
+            ctx.call("sqs", "get_queue_attributes", QueueUrl=url, AttributeNames=["All"]).get("Attributes") or {}
         )
+        tag_map = (ctx.call("sqs", "list_queue_tags", QueueUrl=url) or {}).get("Tags")
+    except CallFailed as failure:
+        yield ctx.gap(failure, TYPES, arn=arn, name=name)
+        return
+    yield ctx.subject(
+        QUEUE, queue(attributes, tag_map), name=name, arn=arn, calls=tuple(c.action for c in CALLS), ids=(url,)
+    )
