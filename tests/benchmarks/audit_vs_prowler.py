@@ -212,6 +212,7 @@ def run_prowler(exe: Path, endpoint: str, out: Path) -> tuple[float, set[tuple[s
     command = [str(exe), "aws", "--region", seeding.REGION, "--checks", *checks, "--scan-unused-services",
                "--aws-retries-max-attempts", "0", "--output-formats", "json-ocsf", "--no-banner",
                "--output-directory", str(out), "--output-filename", "prowler"]  # fmt: skip
+    (out / "prowler.ocsf.json").unlink(missing_ok=True)  # Prowler appends to an existing report
     start = time.perf_counter()
     subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     seconds = time.perf_counter() - start

@@ -160,13 +160,17 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES[:-1])
         return
-    yield from ctx.each(buckets, lambda entry: _located(ctx, str(entry["Name"]), regions))
+    yield from ctx.each(buckets, lambda entry: _located(ctx, entry, regions))
 
 
-def _located(ctx: Context, name: str, regions: tuple[str, ...]) -> Iterator[Subject | Gap]:
+def _located(ctx: Context, entry: dict[str, Any], regions: tuple[str, ...]) -> Iterator[Subject | Gap]:
+    """A bucket in its region: ListBuckets names it (``BucketRegion``), else GetBucketLocation says."""
+    name = str(entry["Name"])
     arn = f"arn:{ctx.partition}:s3:::{name}"
     try:
-        region = bucket_region(ctx.call("s3", "get_bucket_location", Bucket=name))
+        region = str(entry.get("BucketRegion") or "") or bucket_region(
+            ctx.call("s3", "get_bucket_location", Bucket=name)
+        )
     except CallFailed as failure:
         yield ctx.gap(failure, TYPES[:-1], arn=arn, name=name)
         return
