@@ -33,7 +33,7 @@ def clients(endpoint: str) -> dict[str, Any]:
     s = session()
     names = ("s3", "s3control", "ec2", "iam", "kms", "cloudtrail", "logs", "dynamodb", "sqs", "sns",
              "secretsmanager", "efs", "ecr", "kinesis", "rds", "backup", "guardduty", "lambda", "eks",
-             "elasticache", "elbv2", "redshift", "sagemaker", "opensearch", "kafka", "ecs")  # fmt: skip
+             "elasticache", "elbv2", "redshift", "sagemaker", "opensearch", "kafka", "ecs", "autoscaling")  # fmt: skip
     return {n: s.client(n, endpoint_url=endpoint) for n in names}
 
 
@@ -389,6 +389,52 @@ def seed_platform(c: dict[str, Any]) -> list[tuple[str, str, bool]]:
     secrets.create_secret(Name="good-secret", SecretString="x")
     secrets.rotate_secret(SecretId="good-secret", RotationLambdaARN=fn, RotationRules={"AutomaticallyAfterDays": 30})
     out += [("aws-secretsmanager-secret-rotation-enabled", "good-secret", False)]
+    out += seed_databases(c)
+    return out
+
+
+def seed_databases(c: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """Aurora members, cluster snapshots and parameter groups, and AMIs: shared or public, or not."""
+    out: list[tuple[str, str, bool]] = []
+    rds = c["rds"]
+    rds.create_db_cluster(DBClusterIdentifier="aurora", Engine="aurora-postgresql", MasterUsername="admin",
+                          MasterUserPassword="correct-horse-battery", StorageEncrypted=True)  # fmt: skip
+    for name, public in (("bad-member", True), ("good-member", False)):
+        rds.create_db_instance(DBInstanceIdentifier=name, DBClusterIdentifier="aurora", Engine="aurora-postgresql",
+                               DBInstanceClass="db.r6g.large", PubliclyAccessible=public)  # fmt: skip
+    out += [("aws-rds-instance-public-forbidden", "bad-member", True),
+            ("aws-rds-instance-public-forbidden", "good-member", False)]  # fmt: skip
+    for name, shared in (("bad-cluster-snap", ["all"]), ("good-cluster-snap", [])):
+        rds.create_db_cluster_snapshot(DBClusterIdentifier="aurora", DBClusterSnapshotIdentifier=name)
+        if shared:
+            rds.modify_db_cluster_snapshot_attribute(DBClusterSnapshotIdentifier=name, AttributeName="restore",
+                                                     ValuesToAdd=shared)  # fmt: skip
+    out += [("aws-rds-snapshot-public-forbidden", "bad-cluster-snap", True),
+            ("aws-rds-snapshot-public-forbidden", "good-cluster-snap", False)]  # fmt: skip
+    ec2 = c["ec2"]
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    for name, public in (("bad-image", True), ("good-image", False)):
+        image = ec2.create_image(InstanceId=instance, Name=name)["ImageId"]
+        if public:
+            ec2.modify_image_attribute(ImageId=image, LaunchPermission={"Add": [{"Group": "all"}]})
+            out.append(("aws-ec2-snapshot-sharing-restricted", image, True))
+    asg = c["autoscaling"]
+    asg.create_launch_configuration(LaunchConfigurationName="bad-lc", ImageId="ami-12c6146b",
+                                    InstanceType="t3.micro", AssociatePublicIpAddress=True)  # fmt: skip
+    asg.create_launch_configuration(LaunchConfigurationName="good-lc", ImageId="ami-12c6146b",
+                                    InstanceType="t3.micro", AssociatePublicIpAddress=False)  # fmt: skip
+    out += [("aws-ec2-instance-public-ip-forbidden", "bad-lc", True),
+            ("aws-ec2-instance-public-ip-forbidden", "good-lc", False)]  # fmt: skip
+    sm = c["sagemaker"]
+    role = c["iam"].get_role(RoleName="service-role")["Role"]["Arn"]
+    sm.create_model(
+        ModelName="m", ExecutionRoleArn=role, PrimaryContainer={"Image": "123.dkr.ecr.eu-west-1.amazonaws.com/m:1"}
+    )
+    variant = [{"VariantName": "v", "ModelName": "m", "InitialInstanceCount": 1, "InstanceType": "ml.t2.medium"}]
+    sm.create_endpoint_config(EndpointConfigName="bad-endpoint", ProductionVariants=variant)
+    sm.create_endpoint_config(EndpointConfigName="good-endpoint", ProductionVariants=variant,
+                              KmsKeyId=f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k")  # fmt: skip
+    out += [("aws-kms-cmk-required", "bad-endpoint", True), ("aws-kms-cmk-required", "good-endpoint", False)]
     return out
 
 

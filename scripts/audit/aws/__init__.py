@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import Any, Callable, Iterable
 
 from scripts.audit.aws import (
+    autoscaling,
     backup,
     cloudtrail,
     dynamodb,
@@ -74,6 +75,7 @@ SERVICES: tuple[ModuleType, ...] = (
     opensearch,
     kafka,
     ecs,
+    autoscaling,
 )
 IDENTITY = Call("sts", "get_caller_identity", "sts:GetCallerIdentity")
 REGION = guardduty.REGION

@@ -31,6 +31,7 @@ VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
 NETWORK_INTERFACE = "aws:ec2/networkInterface:NetworkInterface"
 SNAPSHOT_PERMISSION = "aws:ec2/snapshotCreateVolumePermission:SnapshotCreateVolumePermission"
+AMI_PERMISSION = "aws:ec2/amiLaunchPermission:AmiLaunchPermission"
 TYPES = (
     VOLUME,
     DEFAULT_ENCRYPTION,
@@ -44,6 +45,7 @@ TYPES = (
     FLOW_LOG,
     NETWORK_INTERFACE,
     SNAPSHOT_PERMISSION,
+    AMI_PERMISSION,
 )
 CALLS = (
     Call("ec2", "describe_volumes", "ec2:DescribeVolumes"),
@@ -60,6 +62,8 @@ CALLS = (
     Call("ec2", "describe_network_interfaces", "ec2:DescribeNetworkInterfaces"),
     Call("ec2", "describe_snapshots", "ec2:DescribeSnapshots"),
     Call("ec2", "describe_snapshot_attribute", "ec2:DescribeSnapshotAttribute"),
+    Call("ec2", "describe_images", "ec2:DescribeImages"),
+    Call("ec2", "describe_image_attribute", "ec2:DescribeImageAttribute"),
 )
 
 
@@ -247,12 +251,23 @@ def snapshot_permissions(snapshot_id: str, attribute: dict[str, Any]) -> list[di
     return out
 
 
+def launch_permissions(image_id: str, attribute: dict[str, Any]) -> list[dict[str, Any]]:
+    """One ``AmiLaunchPermission`` per grant: an account, an organization or OU, or the public group ``all``."""
+    keys = (("Group", "group"), ("UserId", "accountId"), ("OrganizationArn", "organizationArn"),
+            ("OrganizationalUnitArn", "organizationalUnitArn"))  # fmt: skip
+    return [
+        {"imageId": image_id, **{prop: grant[api] for api, prop in keys if grant.get(api)}}
+        for grant in attribute.get("LaunchPermissions") or []
+    ]
+
+
 # --------------------------------------------------------------------------------------------
 # Reading
 # --------------------------------------------------------------------------------------------
 def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | Gap]:
     volumes: dict[str, dict[str, Any]] = {}
-    for part in (_volumes, _default_encryption, _instances, _templates, _groups, _acls, _network, _snapshots):
+    parts = (_volumes, _default_encryption, _instances, _templates, _groups, _acls, _network, _snapshots, _images)
+    for part in parts:
         yield from part(ctx, volumes)
 
 
@@ -441,4 +456,24 @@ def _snapshots(ctx: Context, _: Any) -> Iterator[Subject | Gap]:
                 name=sid,
                 arn=arn,
                 calls=("ec2:DescribeSnapshots", "ec2:DescribeSnapshotAttribute"),
+            )
+
+
+def _images(ctx: Context, _: Any) -> Iterator[Subject | Gap]:
+    try:
+        images = ctx.pages("ec2", "describe_images", "Images", Owners=["self"])
+    except CallFailed as failure:
+        yield ctx.gap(failure, (AMI_PERMISSION,))
+        return
+    for image in images:
+        iid = image["ImageId"]
+        arn = ctx.arn("ec2", f"image/{iid}", account=False)
+        try:
+            attribute = ctx.call("ec2", "describe_image_attribute", ImageId=iid, Attribute="launchPermission")
+        except CallFailed as failure:
+            yield ctx.gap(failure, (AMI_PERMISSION,), arn=arn, name=iid)
+            continue
+        for props in launch_permissions(iid, attribute or {}):
+            yield ctx.subject(
+                AMI_PERMISSION, props, name=iid, arn=arn, calls=("ec2:DescribeImages", "ec2:DescribeImageAttribute")
             )

@@ -1,4 +1,6 @@
-"""RDS: DB instances, clusters, manual snapshots (with who may restore them) and parameter groups."""
+"""RDS: DB instances (an Aurora cluster's members as ``rds.ClusterInstance``), clusters (DocumentDB ones as
+``docdb.Cluster``, which the RDS API also lists), manual instance and cluster snapshots (with who may
+restore them) and the account's own parameter groups of instances and clusters."""
 
 from __future__ import annotations
 
@@ -12,10 +14,23 @@ from scripts.audit.subject import Subject
 SERVICE = "rds"
 GLOBAL = False
 INSTANCE = "aws:rds/instance:Instance"
+CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance"
 CLUSTER = "aws:rds/cluster:Cluster"
+DOCDB_CLUSTER = "aws:docdb/cluster:Cluster"
 SNAPSHOT = "aws:rds/snapshot:Snapshot"
+CLUSTER_SNAPSHOT = "aws:rds/clusterSnapshot:ClusterSnapshot"
 PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup"
-TYPES = (INSTANCE, CLUSTER, SNAPSHOT, PARAMETER_GROUP)
+CLUSTER_PARAMETER_GROUP = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+TYPES = (
+    INSTANCE,
+    CLUSTER_INSTANCE,
+    CLUSTER,
+    DOCDB_CLUSTER,
+    SNAPSHOT,
+    CLUSTER_SNAPSHOT,
+    PARAMETER_GROUP,
+    CLUSTER_PARAMETER_GROUP,
+)
 CALLS = (
     Call("rds", "describe_db_instances", "rds:DescribeDBInstances"),
     Call("rds", "describe_db_clusters", "rds:DescribeDBClusters"),
@@ -23,6 +38,10 @@ CALLS = (
     Call("rds", "describe_db_snapshot_attributes", "rds:DescribeDBSnapshotAttributes"),
     Call("rds", "describe_db_parameter_groups", "rds:DescribeDBParameterGroups"),
     Call("rds", "describe_db_parameters", "rds:DescribeDBParameters"),
+    Call("rds", "describe_db_cluster_snapshots", "rds:DescribeDBClusterSnapshots"),
+    Call("rds", "describe_db_cluster_snapshot_attributes", "rds:DescribeDBClusterSnapshotAttributes"),
+    Call("rds", "describe_db_cluster_parameter_groups", "rds:DescribeDBClusterParameterGroups"),
+    Call("rds", "describe_db_cluster_parameters", "rds:DescribeDBClusterParameters"),
 )
 
 
@@ -65,16 +84,44 @@ def cluster(c: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+def cluster_instance(db: dict[str, Any]) -> dict[str, Any]:
+    """An Aurora cluster's member: what ``rds.ClusterInstance`` declares."""
+    return drop_none(
+        {
+            "identifier": db.get("DBInstanceIdentifier"),
+            "clusterIdentifier": db.get("DBClusterIdentifier"),
+            "engine": db.get("Engine"),
+            "instanceClass": db.get("DBInstanceClass"),
+            "publiclyAccessible": bool(db.get("PubliclyAccessible")),
+            "tags": tags(db.get("TagList")),
+        }
+    )
+
+
+def _shared(attributes: list[dict[str, Any]]) -> list[str] | None:
+    found = [str(v) for a in attributes if a.get("AttributeName") == "restore" for v in a.get("AttributeValues") or []]
+    return found or None
+
+
 def snapshot(s: dict[str, Any], attributes: dict[str, Any]) -> dict[str, Any]:
-    shared: list[str] = []
-    for attribute in (attributes.get("DBSnapshotAttributesResult") or {}).get("DBSnapshotAttributes") or []:
-        if attribute.get("AttributeName") == "restore":
-            shared += [str(v) for v in attribute.get("AttributeValues") or []]
+    listed = (attributes.get("DBSnapshotAttributesResult") or {}).get("DBSnapshotAttributes") or []
     return drop_none(
         {
             "dbSnapshotIdentifier": s.get("DBSnapshotIdentifier"),
             "dbInstanceIdentifier": s.get("DBInstanceIdentifier"),
-            "sharedAccounts": shared or None,
+            "sharedAccounts": _shared(listed),
+            "tags": tags(s.get("TagList")),
+        }
+    )
+
+
+def cluster_snapshot(s: dict[str, Any], attributes: dict[str, Any]) -> dict[str, Any]:
+    listed = (attributes.get("DBClusterSnapshotAttributesResult") or {}).get("DBClusterSnapshotAttributes") or []
+    return drop_none(
+        {
+            "dbClusterSnapshotIdentifier": s.get("DBClusterSnapshotIdentifier"),
+            "dbClusterIdentifier": s.get("DBClusterIdentifier"),
+            "sharedAccounts": _shared(listed),
             "tags": tags(s.get("TagList")),
         }
     )
@@ -94,25 +141,46 @@ def parameter_group(g: dict[str, Any], parameters: list[dict[str, Any]]) -> dict
 
 
 def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | Gap]:
-    yield from _list(
-        ctx, "describe_db_instances", "DBInstances", INSTANCE, instance, "DBInstanceIdentifier", "DBInstanceArn"
-    )
-    yield from _list(ctx, "describe_db_clusters", "DBClusters", CLUSTER, cluster, "DBClusterIdentifier", "DBClusterArn")
+    yield from _instances(ctx)
+    yield from _clusters(ctx)
     yield from _snapshots(ctx)
-    yield from _parameter_groups(ctx)
+    yield from _cluster_snapshots(ctx)
+    yield from _parameter_groups(ctx, PARAMETER_GROUP)
+    yield from _parameter_groups(ctx, CLUSTER_PARAMETER_GROUP)
 
 
-def _list(
-    ctx: Context, operation: str, key: str, kind: str, shape: Any, id_key: str, arn_key: str
-) -> Iterator[Subject | Gap]:
+def _instances(ctx: Context) -> Iterator[Subject | Gap]:
     try:
-        items = ctx.pages("rds", operation, key)
+        items = ctx.pages("rds", "describe_db_instances", "DBInstances")
     except CallFailed as failure:
-        yield ctx.gap(failure, (kind,))
+        yield ctx.gap(failure, (INSTANCE, CLUSTER_INSTANCE))
         return
-    for item in items:
-        action = f"rds:{''.join(p.title() for p in operation.split('_')).replace('Db', 'DB')}"
-        yield ctx.subject(kind, shape(item), name=str(item.get(id_key)), arn=str(item.get(arn_key)), calls=(action,))
+    for db in items:
+        member = bool(db.get("DBClusterIdentifier"))
+        yield ctx.subject(
+            CLUSTER_INSTANCE if member else INSTANCE,
+            cluster_instance(db) if member else instance(db),
+            name=str(db.get("DBInstanceIdentifier")),
+            arn=str(db.get("DBInstanceArn")),
+            calls=("rds:DescribeDBInstances",),
+        )
+
+
+def _clusters(ctx: Context) -> Iterator[Subject | Gap]:
+    try:
+        items = ctx.pages("rds", "describe_db_clusters", "DBClusters")
+    except CallFailed as failure:
+        yield ctx.gap(failure, (CLUSTER, DOCDB_CLUSTER))
+        return
+    for c in items:
+        kind = DOCDB_CLUSTER if c.get("Engine") == "docdb" else CLUSTER
+        yield ctx.subject(
+            kind,
+            cluster(c),
+            name=str(c.get("DBClusterIdentifier")),
+            arn=str(c.get("DBClusterArn")),
+            calls=("rds:DescribeDBClusters",),
+        )
 
 
 def _snapshots(ctx: Context) -> Iterator[Subject | Gap]:
@@ -135,25 +203,60 @@ def _snapshots(ctx: Context) -> Iterator[Subject | Gap]:
         )  # fmt: skip
 
 
-def _parameter_groups(ctx: Context) -> Iterator[Subject | Gap]:
+def _cluster_snapshots(ctx: Context) -> Iterator[Subject | Gap]:
     try:
-        groups = ctx.pages("rds", "describe_db_parameter_groups", "DBParameterGroups")
+        snapshots = ctx.pages("rds", "describe_db_cluster_snapshots", "DBClusterSnapshots", SnapshotType="manual")
     except CallFailed as failure:
-        yield ctx.gap(failure, (PARAMETER_GROUP,))
+        yield ctx.gap(failure, (CLUSTER_SNAPSHOT,))
         return
-    for g in groups:
-        name = str(g.get("DBParameterGroupName"))
-        if name.startswith("default."):
-            continue  # AWS's own defaults: not the account's configuration
-        arn = str(g.get("DBParameterGroupArn") or ctx.arn("rds", f"pg:{name}"))
+    for s in snapshots:
+        sid = str(s.get("DBClusterSnapshotIdentifier"))
+        arn = str(s.get("DBClusterSnapshotArn") or ctx.arn("rds", f"cluster-snapshot:{sid}"))
         try:
-            parameters = ctx.pages(
-                "rds", "describe_db_parameters", "Parameters", DBParameterGroupName=name, Source="user"
-            )
+            attributes = ctx.call("rds", "describe_db_cluster_snapshot_attributes", DBClusterSnapshotIdentifier=sid)
         except CallFailed as failure:
-            yield ctx.gap(failure, (PARAMETER_GROUP,), arn=arn, name=name)
+            yield ctx.gap(failure, (CLUSTER_SNAPSHOT,), arn=arn, name=sid)
             continue
         yield ctx.subject(
-            PARAMETER_GROUP, parameter_group(g, parameters), name=name, arn=arn,
-            calls=("rds:DescribeDBParameterGroups", "rds:DescribeDBParameters"),
+            CLUSTER_SNAPSHOT, cluster_snapshot(s, attributes or {}), name=sid, arn=arn,
+            calls=("rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshotAttributes"),
         )  # fmt: skip
+
+
+#: Per parameter-group type: the list call, its key, the group's name and family keys, the parameters call.
+GROUP_CALLS = {
+    PARAMETER_GROUP: (
+        "describe_db_parameter_groups", "DBParameterGroups", "DBParameterGroupName", "DBParameterGroupFamily",
+        "describe_db_parameters", "DBParameterGroupArn",
+    ),
+    CLUSTER_PARAMETER_GROUP: (
+        "describe_db_cluster_parameter_groups", "DBClusterParameterGroups", "DBClusterParameterGroupName",
+        "DBParameterGroupFamily", "describe_db_cluster_parameters", "DBClusterParameterGroupArn",
+    ),
+}  # fmt: skip
+
+
+def _parameter_groups(ctx: Context, kind: str) -> Iterator[Subject | Gap]:
+    list_call, key, name_key, family_key, parameters_call, arn_key = GROUP_CALLS[kind]
+    try:
+        groups = ctx.pages("rds", list_call, key)
+    except CallFailed as failure:
+        yield ctx.gap(failure, (kind,))
+        return
+    for g in groups:
+        name = str(g.get(name_key))
+        if name.startswith("default."):
+            continue  # AWS's own defaults: not the account's configuration
+        arn = str(g.get(arn_key) or ctx.arn("rds", f"pg:{name}"))
+        try:
+            parameters = ctx.pages("rds", parameters_call, "Parameters", **{name_key: name, "Source": "user"})
+        except CallFailed as failure:
+            yield ctx.gap(failure, (kind,), arn=arn, name=name)
+            continue
+        props = {"name": name, "family": g.get(family_key), "parameters": parameter_group(g, parameters)["parameters"]}
+        calls = (f"rds:{_pascal(list_call)}", f"rds:{_pascal(parameters_call)}")
+        yield ctx.subject(kind, props, name=name, arn=arn, calls=calls)
+
+
+def _pascal(operation: str) -> str:
+    return "".join(part.title() for part in operation.split("_")).replace("Db", "DB")

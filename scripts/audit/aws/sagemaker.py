@@ -1,4 +1,5 @@
-"""SageMaker: notebook instances (``sagemaker.NotebookInstance``: internet access, root access, key)."""
+"""SageMaker: notebook instances (``sagemaker.NotebookInstance``: internet access, root access, key) and
+endpoint configurations (``sagemaker.EndpointConfiguration``: the key of their storage volumes)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from scripts.audit.subject import Subject
 SERVICE = "sagemaker"
 GLOBAL = False
 NOTEBOOK = "aws:sagemaker/notebookInstance:NotebookInstance"
-TYPES = (NOTEBOOK,)
+ENDPOINT_CONFIG = "aws:sagemaker/endpointConfiguration:EndpointConfiguration"
+TYPES = (NOTEBOOK, ENDPOINT_CONFIG)
 CALLS = (
     Call("sagemaker", "list_notebook_instances", "sagemaker:ListNotebookInstances"),
     Call("sagemaker", "describe_notebook_instance", "sagemaker:DescribeNotebookInstance"),
+    Call("sagemaker", "list_endpoint_configs", "sagemaker:ListEndpointConfigs"),
+    Call("sagemaker", "describe_endpoint_config", "sagemaker:DescribeEndpointConfig"),
 )
 
 
@@ -34,10 +38,11 @@ def notebook(n: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | Gap]:
+    yield from _endpoint_configs(ctx)
     try:
         notebooks = ctx.pages("sagemaker", "list_notebook_instances", "NotebookInstances")
     except CallFailed as failure:
-        yield ctx.gap(failure, TYPES)
+        yield ctx.gap(failure, (NOTEBOOK,))
         return
     for entry in notebooks:
         name = str(entry["NotebookInstanceName"])
@@ -45,6 +50,29 @@ def collect(ctx: Context, regions: tuple[str, ...] = ()) -> Iterator[Subject | G
         try:
             n = ctx.call("sagemaker", "describe_notebook_instance", NotebookInstanceName=name)
         except CallFailed as failure:
-            yield ctx.gap(failure, TYPES, arn=arn, name=name)
+            yield ctx.gap(failure, (NOTEBOOK,), arn=arn, name=name)
             continue
-        yield ctx.subject(NOTEBOOK, notebook(n), name=name, arn=arn, calls=tuple(c.action for c in CALLS))
+        yield ctx.subject(NOTEBOOK, notebook(n), name=name, arn=arn, calls=tuple(c.action for c in CALLS[:2]))
+
+
+def endpoint_config(e: dict[str, Any]) -> dict[str, Any]:
+    return drop_none({"name": e.get("EndpointConfigName"), "kmsKeyArn": e.get("KmsKeyId")})
+
+
+def _endpoint_configs(ctx: Context) -> Iterator[Subject | Gap]:
+    try:
+        configs = ctx.pages("sagemaker", "list_endpoint_configs", "EndpointConfigs")
+    except CallFailed as failure:
+        yield ctx.gap(failure, (ENDPOINT_CONFIG,))
+        return
+    for entry in configs:
+        name = str(entry["EndpointConfigName"])
+        arn = str(entry.get("EndpointConfigArn") or ctx.arn("sagemaker", f"endpoint-config/{name}"))
+        try:
+            e = ctx.call("sagemaker", "describe_endpoint_config", EndpointConfigName=name)
+        except CallFailed as failure:
+            yield ctx.gap(failure, (ENDPOINT_CONFIG,), arn=arn, name=name)
+            continue
+        yield ctx.subject(
+            ENDPOINT_CONFIG, endpoint_config(e), name=name, arn=arn, calls=tuple(c.action for c in CALLS[2:])
+        )
