@@ -130,6 +130,11 @@ def audit_aws(
     if state is not None:
         report.context["stack"] = state.name
         report.context["missing"] = missing
+        report.context["notAudited"] = [
+            {"urn": r.urn, "type": r.type}
+            for r in state.resources
+            if r.analyzed and r.type in policy_types and r.type not in aws.read_types()
+        ]
     return report
 
 
