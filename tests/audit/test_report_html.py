@@ -104,3 +104,33 @@ def test_the_page_is_screenshotted_and_makes_no_request_beyond_itself(reports, t
     assert external == [], f"the report loads nothing from the network: {external}"
     text = html.read_text()
     assert "<script" not in text and "default-src 'none'" in text, "no script; the CSP forbids any load"
+
+
+def test_the_report_command_names_the_file_that_cannot_be_used(tmp_path, capsys):
+    not_audit = tmp_path / "gate.json"
+    not_audit.write_text(json.dumps({"violations": [], "summary": {}}))
+    state = tmp_path / "state.json"
+    key = {"urn": "urn:pulumi:prod::plinth::aws:kms/key:Key::k", "type": "aws:kms/key:Key", "custom": True}
+    state.write_text(json.dumps({"deployment": {"resources": [key]}}))
+    assert cli.main(["report", "compliance", "--state", str(state), "--audit", str(not_audit)]) == 2
+    err = capsys.readouterr().err
+    assert str(not_audit) in err and "plinth audit" in err and "Traceback" not in err
+    assert cli.main(["report", "compliance", "--state", str(tmp_path / "missing.json")]) == 2
+    assert "missing.json" in capsys.readouterr().err
+    assert cli.main(["report", "compliance", "--state", str(state), "--out", str(tmp_path / "no" / "r.html")]) == 2
+    assert "no such directory" in capsys.readouterr().err
+
+
+def test_a_stack_export_alone_makes_a_report_with_every_framework(tmp_path):
+    state = tmp_path / "state.json"
+    key = {"urn": "urn:pulumi:prod::plinth::aws:kms/key:Key::k", "type": "aws:kms/key:Key", "custom": True,
+           "inputs": {"enableKeyRotation": False}, "outputs": {"enableKeyRotation": False}}  # fmt: skip
+    state.write_text(json.dumps({"deployment": {"resources": [key]}}))
+    out = tmp_path / "r.json"
+    assert cli.main(["report", "compliance", "--state", str(state), "--format", "json", "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert [s["kind"] for s in data["sources"]] == ["state"]
+    cis = next(fw for fw in data["frameworks"] if fw["id"] == "cis")
+    control = next(c for c in cis["controls"] if c["ref"] == "cis:aws-3.6")
+    assert control["counts"]["state"]["failed"] == 1 and control["status"] == "failed"
+    assert data["remediation"][0]["policy"] in {p for c in cis["controls"] for p in c["policies"]}
