@@ -134,10 +134,13 @@ class Gap:
     arn: str = ""
     name: str = ""
 
-    def covers(self, subject: Subject) -> bool:
+    def covers(self, subject: Subject, *, every_type: bool = False) -> bool:
+        """Whether ``subject`` was read in part: the resource itself, or one of the gap's types in its region
+        (any type a stack check reads, with ``every_type``: its verdict on them needs the missing ones)."""
         if self.arn:
             return subject.arn == self.arn
-        return not self.region or subject.region == self.region or not subject.region
+        in_region = not self.region or subject.region == self.region
+        return in_region and (every_type or subject.resource_type in self.types)
 
 
 @dataclass
@@ -220,10 +223,9 @@ class Run:
             self.add_rule(check)
             for gap in blocking:
                 self._gap(check, level, gap)
-            if check.kind == "stack" and blocking:
-                chosen = [s for s in chosen if not any(g.covers(s) for g in blocking)]
-            elif blocking:
-                chosen = [s for s in chosen if not any(g.arn and g.covers(s) for g in blocking)]
+            if blocking:  # what a gap covers was read in part: judging it would invent or hide violations
+                whole = check.kind == "stack"
+                chosen = [s for s in chosen if not any(g.covers(s, every_type=whole) for g in blocking)]
             settings_ = config.configs.get(check.name) or {}
             params = check.policy.configured(settings_) if check.policy is not None else dict(settings_)
             waivers = config.waivers.get(check.name, [])

@@ -112,3 +112,24 @@ def test_a_check_that_raises_is_could_not_check():
     Run(report).evaluate([check], [task], Settings())
     assert [f.status for f in report.findings] == ["error"] and report.exit_code == 2
     assert meta.policy(check.name).enforcement == report.findings[0].enforcementLevel
+
+
+def test_a_gap_stops_only_the_judgement_of_what_it_covers():
+    from scripts.audit.evaluate import Gap
+
+    tags = next(c for c in pack_checks() if c.name == "stack-resource-tags-required")
+    flow = next(c for c in pack_checks() if c.name == "aws-ec2-vpc-flowlogs-enabled")
+    role = subjects.Subject("aws:iam/role:Role", {"name": "r", "tags": {}}, name="r", arn="arn:role")
+    instance = subjects.Subject("aws:ec2/instance:Instance", {"tags": {}}, name="i-1", arn="arn:i", region="eu-west-1")
+    vpc = subjects.Subject("aws:ec2/vpc:Vpc", {"id": "vpc-1"}, name="vpc-1", arn="arn:vpc", region="eu-west-1")
+    gaps = [Gap(("aws:ec2/instance:Instance", "aws:ec2/flowLog:FlowLog"), "ec2:DescribeFlowLogs was denied",
+                region="eu-west-1")]  # fmt: skip
+    report = Report(resources=3, packs=[])
+    Run(report).evaluate([tags, flow], [role, instance, vpc], Settings(), gaps)
+    judged = {(f.policy, f.name, f.status) for f in report.findings}
+    assert ("stack-resource-tags-required", "r", "violation") in judged, "the role was read whole: judged"
+    assert not any(name == "i-1" and status == "violation" for _, name, status in judged), "the instance was not"
+    assert ("aws-ec2-vpc-flowlogs-enabled", "vpc-1", "violation") not in judged, (
+        "without the flow logs a VPC cannot be said to have none"
+    )
+    assert report.checks["aws-ec2-vpc-flowlogs-enabled"]["error"] == 1 and report.exit_code == 2
