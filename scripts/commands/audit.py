@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "mandatory control, 1 failed mandatory controls, 2 something could not be checked (a denied or "
         "throttled call, bad input).",
     )
-    which = p.add_subparsers(dest="target", required=True, metavar="TARGET")
+    which = p.add_subparsers(
+        dest="target", required=True, metavar="TARGET", help="what to audit: aws (a live account) or manifests"
+    )
     aws = which.add_parser("aws", help="audit a live AWS account through boto3 (standard credential chain)")
     aws.add_argument(
         "--region", action="append", metavar="R", help="region to audit (repeatable; default: the profile's)"

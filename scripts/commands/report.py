@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         help="write reports for people: `plinth report compliance` (per framework, evidence, remediation)",
         description="Reports for auditors and security teams.",
     )
-    which = p.add_subparsers(dest="report", required=True, metavar="REPORT")
+    which = p.add_subparsers(dest="report", required=True, metavar="REPORT", help="which report: compliance")
     c = which.add_parser(
         "compliance",
         help="one self-contained HTML page (or JSON) per run: controls, policies, counts, evidence, waivers, plan",
