@@ -166,6 +166,10 @@ CATALOGUE: dict[str, dict[str, Entry | str]] = {
         **controls(
             CIS_AWS,
             {
+                "aws-1.4": "No 'root' user account access key exists",
+                "aws-1.5": "MFA is enabled for the 'root' user account",
+                "aws-1.8": "IAM password policy requires minimum length of 14 or greater",
+                "aws-1.9": "IAM password policy prevents password reuse",
                 "aws-1.14": "Access keys are rotated every 90 days or less",
                 "aws-1.15": "IAM users receive permissions only through groups",
                 "aws-1.16": 'IAM policies that allow full "*:*" administrative privileges are not attached',

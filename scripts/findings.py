@@ -1,7 +1,9 @@
 """One finding model and its renderings: JSON, SARIF 2.1.0, Markdown (PR comments) and text.
 
-The policy gate fills a :class:`Report` today; the runtime audit and the compliance report will
-fill the same model, so every tool speaks one JSON shape and one SARIF dialect.
+The policy gate, the runtime audit (``plinth audit``) and the compliance report fill the same model,
+so every tool speaks one JSON shape and one SARIF dialect. An audit finding also names the live
+resource (ARN and region), carries its :class:`Evidence` (the attribute values the check read, and
+when) and, with a stack export, the URN, component, tenant and drift of the resource.
 
 Statuses: ``violation`` (at its enforcement level), ``error`` (could not be checked: exit 2),
 ``unknown`` (a value unknown until apply), ``suppressed`` (an accepted exception, with owner,
@@ -60,6 +62,34 @@ class Location:
     line: int = 1
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a check read from a live (or planned) resource: attribute path -> value, and when it was read."""
+
+    read_at: str
+    values: dict[str, Any]
+    #: Where the values came from (``aws:s3:GetBucketEncryption``...); empty for a plan.
+    calls: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"readAt": self.read_at, "values": self.values}
+        if self.calls:
+            out["calls"] = list(self.calls)
+        return out
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A property a check reads whose live value differs from what the stack last applied."""
+
+    path: str
+    live: Any
+    state: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "live": self.live, "state": self.state}
+
+
 @dataclass
 class Finding:
     policyPack: str  # noqa: N815 - the JSON report's key names
@@ -76,21 +106,41 @@ class Finding:
     status: str = "violation"
     suppression: Suppression | None = None
     location: Location | None = None
+    #: A live resource (audits): its ARN (or another provider id) and region; empty for a plan.
+    arn: str = ""
+    region: str = ""
+    evidence: Evidence | None = None
+    #: With a stack export: the component and tenant the resource belongs to, and its drift.
+    component: str = ""
+    tenant: str = ""
+    drift: list[Drift] = field(default_factory=list)
+    #: The resource's own name where there is no URN (a live resource, a manifest object).
+    name: str = ""
 
     @property
     def resource(self) -> str:
-        return urn_name(self.urn) if self.urn else ""
+        if self.urn:
+            return urn_name(self.urn)
+        return self.name or self.arn
 
     def key(self) -> tuple[str, ...]:
-        return (self.policyPack, self.policy, self.urn, self.message, self.status)
+        return (self.policyPack, self.policy, self.urn, self.arn, self.name, self.message, self.status)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        out.pop("location")
+        for optional in ("location", "evidence", "drift"):
+            out.pop(optional)
         if self.suppression is None:
             out.pop("suppression")
         if self.location is not None:
             out["location"] = {"uri": self.location.uri, "line": self.location.line}
+        for key in ("arn", "region", "component", "tenant", "name"):
+            if not out[key]:
+                out.pop(key)
+        if self.evidence is not None:
+            out["evidence"] = self.evidence.to_json()
+        if self.drift:
+            out["drift"] = [d.to_json() for d in self.drift]
         return out
 
 
@@ -115,8 +165,13 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     seconds: float = 0.0
     source: str = ""
-    #: How the report names itself ("Policy gate"; an audit would say "Audit").
+    #: How the report names itself ("Policy gate"; an audit says "Audit").
     title: str = "Policy gate"
+    #: Per policy (or audit check), how the resources it looked at came out: ``passed``, ``failed``,
+    #: ``suppressed``, ``unknown``, ``error`` counts (the audit and the compliance report fill it).
+    checks: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: What else the report states about its run (audit: account, regions, started, finished).
+    context: dict[str, Any] = field(default_factory=dict)
     _keys: set[tuple[str, ...]] = field(default_factory=set, init=False, repr=False, compare=False)
 
     # -- content ----------------------------------------------------------------------------
@@ -166,7 +221,7 @@ class Report:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "violations": [f.to_json() for f in self.of("violation")],
             "errors": [f.to_json() for f in self.errors],
             "unknown": [f.to_json() for f in self.of("unknown")],
@@ -175,6 +230,12 @@ class Report:
             "summary": self.summary(),
             "findings": [f.to_json() for f in self.findings],
         }
+        if self.checks or self.context:
+            out["title"] = self.title
+            out["context"] = self.context
+            out["checks"] = self.checks
+            out["rules"] = {name: asdict(rule) for name, rule in sorted(self.rules.items())}
+        return out
 
     # -- SARIF ------------------------------------------------------------------------------
     def to_sarif(self, artifact: str = "Pulumi.yaml", *, tool_version: str = "") -> dict[str, Any]:
@@ -348,7 +409,8 @@ def _sarif_level(f: Finding) -> str:
 
 def _sarif_result(f: Finding, artifact: str, index: dict[str, int]) -> dict[str, Any]:
     where = f.location or Location(artifact, 1)
-    text = f"{f.message} ({f.urn})" if f.urn else f.message
+    where_live = f.urn or f.arn or f.name
+    text = f"{f.message} ({where_live})" if where_live else f.message
     if f.status == "error":
         text = f"could not be checked: {text}"
     result: dict[str, Any] = {
@@ -362,12 +424,12 @@ def _sarif_result(f: Finding, artifact: str, index: dict[str, int]) -> dict[str,
                     "region": {"startLine": max(1, where.line)},
                 },
                 "logicalLocations": [
-                    {"fullyQualifiedName": f.urn or "stack", "kind": "resource", "name": f.resource or "stack"}
+                    {"fullyQualifiedName": where_live or "stack", "kind": "resource", "name": f.resource or "stack"}
                 ],
             }
         ],
         "partialFingerprints": {
-            "plinthFinding/v1": hashlib.sha256(f"{f.policy}|{f.urn}|{f.message}".encode()).hexdigest()[:32]
+            "plinthFinding/v1": hashlib.sha256(f"{f.policy}|{where_live}|{f.message}".encode()).hexdigest()[:32]
         },
         "properties": {
             "status": f.status,
@@ -377,6 +439,12 @@ def _sarif_result(f: Finding, artifact: str, index: dict[str, int]) -> dict[str,
             "policyPack": f"{f.policyPack}@{f.policyPackVersion}",
         },
     }
+    if f.region:
+        result["properties"]["region"] = f.region
+    if f.evidence is not None:
+        result["properties"]["evidence"] = f.evidence.to_json()
+    if f.drift:
+        result["properties"]["drift"] = [d.to_json() for d in f.drift]
     if f.policy in index:
         result["ruleIndex"] = index[f.policy]
     if f.status == "suppressed":

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from scripts.commands import policy, preview, render, schema, stacks
+from types import ModuleType
 
-#: In the order ``plinth --help`` lists them.
-COMMANDS = (preview, render, policy, stacks, schema)
+from scripts.commands import audit, policy, preview, render, report, schema, stacks
+
+#: In the order ``plinth --help`` lists them (one line per command).
+COMMANDS: tuple[ModuleType, ...] = (preview, render, policy, stacks, schema)
+COMMANDS += (audit,)
+COMMANDS += (report,)
