@@ -37,6 +37,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="FILE",
         help="also write the complete JSON report to FILE (the Markdown names it when details had to be left out)",
     )
+    p.add_argument(
+        "--sarif",
+        metavar="FILE",
+        help="also write the head's policy findings as SARIF 2.1.0 (one run per stack) for code scanning",
+    )
     p.add_argument("--no-policy", action="store_true", help="skip the policy packs on both sides")
     options.add_packs(p)
     options.add_project_dir(p)
@@ -47,9 +52,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from scripts.diff import render
 
-    console.check_output_path(args.out)
-    console.check_output_path(args.full_report)
+    for path in (args.out, args.full_report, args.sarif):
+        console.check_output_path(path)
     if args.files:
+        if args.sarif:
+            raise console.UsageError("--sarif needs the policy gate of a revision: it does not go with two files")
         reports = [_from_files(args)]
     else:
         reports = _from_revisions(args)
@@ -114,11 +121,12 @@ def _from_revisions(args: argparse.Namespace):
                 known = ", ".join(stackfiles.available_stacks(head_dir)) or "none"
                 raise console.InputError(f"--stack {name}: no such stack at either revision; stacks: {known}")
         reports = []
+        runs = []
         for name in names:
             with console.progress(
                 f"Previewing stack {name} at {base_label} and {head_label} offline", unit="resources registered"
             ) as bar:
-                report, _, _ = review_stack(
+                report, _, new = review_stack(
                     name,
                     base,
                     head,
@@ -127,6 +135,10 @@ def _from_revisions(args: argparse.Namespace):
                     on_progress=bar.update,
                 )
             reports.append(report)
+            if args.sarif and new.report is not None:
+                runs.append(_sarif_run(name, new, head_dir, repo))
+        if args.sarif:
+            _write_sarif(runs, args.sarif)
     if not names:
         console.info(f"no stack is touched by the change from {base_label} to {head_label}")
     return reports
@@ -145,3 +157,32 @@ def _touched(repo, args: argparse.Namespace, base_dir: Path, head_dir: Path) -> 
     stacks = set(stackfiles.available_stacks(head_dir)) | set(stackfiles.available_stacks(base_dir))
     changed = repo.changed_files(args.base, args.head)
     return revisions.touched_stacks(changed, sorted(stacks), stackfiles.read_project(head_dir).stack_config_dir)
+
+
+def _sarif_run(stack: str, side, project_dir: Path, repo) -> dict:
+    """The head's findings of one stack as a SARIF run, located at the stack file's lines."""
+    from importlib import metadata
+
+    from components import stackfiles
+    from scripts import gate, stacklines
+    from scripts.gate.resources import from_preview
+
+    stack_file = stackfiles.stack_file_path(project_dir, stack)
+    artifact = (repo.project / stack_file.relative_to(project_dir).as_posix()).as_posix()
+    resources = from_preview(side.plan, "plan")
+    gate.locate(side.report, resources, stacklines.read(stack_file), artifact)
+    try:
+        version = metadata.version("plinth")
+    except metadata.PackageNotFoundError:
+        version = ""
+    run = side.report.to_sarif(artifact, tool_version=version)["runs"][0]
+    run["automationDetails"] = {"id": f"plinth-policy/{stack}/"}
+    return run
+
+
+def _write_sarif(runs: list[dict], out: str) -> None:
+    import json
+
+    from scripts.findings import SARIF_SCHEMA
+
+    console.write_output(json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}, indent=2) + "\n", out)

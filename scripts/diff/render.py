@@ -32,6 +32,8 @@ from scripts.diff.properties import MISSING, Change, short
 from scripts.findings import GITHUB_COMMENT_LIMIT, Finding, md_code, md_text
 
 MARKER_PREFIX = "<!-- plinth:diff stack="
+#: The second line of a stack's comment when the change does nothing to it.
+NO_CHANGES = "<!-- plinth:diff no-changes -->"
 SYMBOL = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "same": " "}
 #: Which details collapse first when the comment is too long (lower = dropped earlier).
 _DETAIL_PRIORITY = {"create": 0, "update": 1, "replace": 2, "delete": 3}
@@ -269,7 +271,7 @@ def render_markdown_stack(
     if not report.has_changes:
         resources = sum(1 for r in d.resources if r.type != "pulumi:pulumi:Stack")
         return (
-            f"{marker(d.stack)}\n**{md_text(title)} `{md_text(d.stack)}`**: no changes "
+            f"{marker(d.stack)}\n{NO_CHANGES}\n**{md_text(title)} `{md_text(d.stack)}`**: no changes "
             f"({resources} resources unchanged; {md_text(_policy_line(report.policies))}).\n"
         )
     budget = _Budget(limit - 600)  # room for the note and closing lines

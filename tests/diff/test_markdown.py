@@ -60,7 +60,7 @@ def test_sections_split_at_the_markers():
     document = render_markdown([changed, unchanged])
     sections = split_sections(document)
     assert [s for s, _ in sections] == ["dev", "prod"]
-    assert sections[1][1].count("\n") == 2 and "no changes" in sections[1][1]
+    assert sections[1][1].count("\n") == 3 and "no changes" in sections[1][1]
     assert sections[0][1].startswith(marker("dev"))
 
 

@@ -216,7 +216,7 @@ def test_policy_delta_lists_new_and_fixed_findings():
 def test_a_stack_without_changes_is_one_line():
     diff = diff_plans(plan(bucket()), plan(bucket()))
     text = render_markdown_stack(StackReport(diff))
-    assert text.count("\n") == 2 and "no changes" in text and text.startswith("<!-- plinth:diff stack=dev -->")
+    assert text.count("\n") == 3 and "no changes" in text and text.startswith("<!-- plinth:diff stack=dev -->")
 
 
 def test_root_is_never_counted():

@@ -94,9 +94,11 @@ def test_two_commits_with_a_policy_change(tmp_path):
     policy.write_text(text.replace(exemption, ""))
     git(repo, "commit", "-q", "-am", "sandbox data may be deleted; the policy no longer exempts it")
 
-    out = tmp_path / "diff.json"
+    out, sarif = tmp_path / "diff.json", tmp_path / "policy.sarif"
     done = plinth(
         "diff",
+        "--sarif",
+        str(sarif),
         "--base",
         "HEAD~1",
         "--head",
@@ -126,6 +128,14 @@ def test_two_commits_with_a_policy_change(tmp_path):
     assert ("stack-stateful-resource-protected", "acme-data") in new, "the head's own policy change is applied"
     assert stack["policies"]["fixed"] == []
     assert git(repo, "worktree", "list").count("\n") == 1, "both temporary worktrees are removed"
+    (run,) = json.loads(sarif.read_text())["runs"]
+    assert run["automationDetails"]["id"] == "plinth-policy/sandbox/", "one run per stack, told apart by code scanning"
+    located = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in run["results"]
+        if r["ruleId"] == "stack-stateful-resource-protected"
+    }
+    assert located == {"stacks/Pulumi.sandbox.yaml"}, "findings point into the head's stack file"
 
 
 def test_the_base_stack_file_is_read_by_the_base_program(tmp_path):
