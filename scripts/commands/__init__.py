@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.commands import comment, diff, graph, policy, preview, render, stacks
+from scripts.commands import comment, diff, graph, policy, preview, promote, render, stacks, tenant
 
 #: In the order ``plinth --help`` lists them.
-COMMANDS = (preview, render, policy, stacks, diff, graph, comment)
+COMMANDS = (preview, render, policy, stacks, diff, graph, comment, tenant, promote)
