@@ -631,6 +631,12 @@ def _run_job(job: StackJob, on_register: Callable[[int], None] | None = None) ->
         raise ProgramError(f"the program failed: {type(err).__name__}: {err}") from err
 
 
+def run_job(job: StackJob, on_register: Callable[[int], None] | None = None) -> Plan:
+    """Run a loaded stack's program in this process (a process that runs programs one after another,
+    such as a fleet worker, must give each a clean module state itself: scripts.fleet.worker)."""
+    return _run_job(job, on_register)
+
+
 def run_stack_in_process(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
     """Load the stack and run the program in this process (for a process that runs nothing else)."""
     return _run_job(load_stack(stack, project_dir, preview=preview))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.commands import comment, diff, graph, policy, preview, promote, render, stacks, tenant
+from scripts.commands import comment, diff, fleet, graph, policy, preview, promote, render, stacks, tenant
 
 #: In the order ``plinth --help`` lists them.
-COMMANDS = (preview, render, policy, stacks, diff, graph, comment, tenant, promote)
+COMMANDS = (preview, render, policy, stacks, diff, graph, comment, tenant, promote, fleet)
