@@ -110,3 +110,46 @@ def test_bad_input_is_one_line(tmp_path, capsys):
     (empty / "Pulumi.yaml").write_text("name: plinth\nruntime: python\nstackConfigDir: stacks\n")
     assert cli.main(["fleet", "preview", "--project-dir", str(empty)]) == 2
     assert "no stacks to preview" in capsys.readouterr().err
+
+
+def test_changes_against_a_base_revision_in_the_same_worker(tmp_path):
+    """Head and base are two checkouts with their own components: one worker runs both, each with its own."""
+    from tests.diff.test_revisions import edit_stack, git, make_repo
+
+    repo = make_repo(tmp_path)
+    config_py = repo / "components" / "config.py"
+    text = config_py.read_text()
+    anchor = "    kubernetes: KubernetesSettings | None = None\n"
+    config_py.write_text(text.replace(anchor, anchor + "    legacyOwner: str | None = None\n"))
+    edit_stack(repo, lambda c: c.__setitem__("plinth:legacyOwner", "team-a"))
+    git(repo, "commit", "-q", "-am", "base: a schema with legacyOwner")
+    config_py.write_text(text)
+    edit_stack(repo, lambda c: c.pop("plinth:legacyOwner"))
+    edit_stack(repo, lambda c: c["plinth:tenants"][0]["allowedEgress"].append({"cidr": "10.9.0.0/16", "ports": [443]}))
+    git(repo, "commit", "-q", "-am", "head: no legacyOwner, one more egress rule")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.cli",
+            "fleet",
+            "preview",
+            "--base",
+            "HEAD~1",
+            "--jobs",
+            "1",
+            "--no-policy",
+            "--project-dir",
+            str(repo),
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    (stack,) = json.loads(done.stdout)["stacks"]
+    assert stack["changes"]["update"] == 1 and stack["changes"]["create"] == 0, stack
+    assert git(repo, "worktree", "list").count("\n") == 1, "the base checkout is removed"
