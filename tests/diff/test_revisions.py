@@ -204,6 +204,8 @@ def test_ctrl_c_removes_the_worktree(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job ignores SIGINT, and so would its children: give this one Ctrl-C back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while not list(tmp.glob("plinth-rev-*/tree/__main__.py")) and time.monotonic() < deadline:

@@ -87,6 +87,8 @@ def test_ctrl_c_stops_every_worker_and_pack(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job ignores SIGINT, and so would its children: give this one Ctrl-C back.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any("pulumi.policy" in c for c in processes.with_environ(marker)):
