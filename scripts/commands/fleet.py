@@ -12,7 +12,9 @@ from scripts.commands import options
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("fleet", help="every stack at once: preview and gate, or render for the operator")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = p.add_subparsers(
+        dest="action", required=True, metavar="ACTION", help="preview: every stack at once; render: for the operator"
+    )
 
     pre = actions.add_parser(
         "preview",

@@ -11,7 +11,7 @@ from scripts.commands import options
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = sub.add_parser("tenant", help="scaffold tenants into stack files", description="Tenants in stack files.")
-    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION", help="add: scaffold a tenant")
     add = actions.add_parser(
         "add",
         help="add a tenant to a pooled stack file, or create its silo stack file",
@@ -20,8 +20,18 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "validated with the stack-config model first: when it is invalid, nothing is written. Shows the diff.",
     )
     add.add_argument("id", help="the tenant id (a DNS label, at most 20 characters; never change it later)")
-    add.add_argument("--tier", required=True, choices=("free", "standard", "premium", "enterprise"))
-    add.add_argument("--cloud", required=True, choices=("aws", "gcp", "azure", "none"))
+    add.add_argument(
+        "--tier",
+        required=True,
+        choices=("free", "standard", "premium", "enterprise"),
+        help="quotas, retention, protection",
+    )
+    add.add_argument(
+        "--cloud",
+        required=True,
+        choices=("aws", "gcp", "azure", "none"),
+        help="where its keys, storage and identity live",
+    )
     add.add_argument("--cost-center", required=True, metavar="CC", help="the tenant's cost center (tags, labels)")
     add.add_argument(
         "--admin", action="append", required=True, metavar="GROUP", help="identity-provider group of admins (repeat)"
@@ -29,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     add.add_argument("--viewer", action="append", default=[], metavar="GROUP", help="group of viewers (repeatable)")
     add.add_argument("--display-name", metavar="TEXT", help="the tenant's name for people (default: the id)")
     add.add_argument(
-        "--compliance", action="append", default=[], choices=("gdpr", "hipaa", "soc2"), help="framework (repeatable)"
+        "--compliance", action="append", default=[], choices=("gdpr", "hipaa", "soc2"), help="a framework (repeatable)"
     )
     add.add_argument("--region", help="the tenant's region (default: the stack's region of its cloud)")
     add.add_argument("--data-residency", choices=("eu", "us", "any"), help="where the tenant's data must stay")
