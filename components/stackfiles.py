@@ -231,8 +231,25 @@ def _scalar_string(value: Any) -> str:
     return json.dumps(value)
 
 
-def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path | None = None) -> LoadedStack:
-    """Read and validate a stack file the way the CLI would hand it to the program."""
+@dataclass
+class StackDocument:
+    """A stack file as the Pulumi CLI hands it to a program: flat config, not validated by Plinth's model.
+
+    Reading a stack file this way is the CLI's part and the same for every revision of the
+    project; validating it is the program's part (another revision validates with its own model).
+    """
+
+    source: str
+    #: ``PULUMI_CONFIG``: flat ``ns:key`` -> string (objects as JSON), ``secure:`` values as unknowns.
+    pulumi_config: dict[str, str]
+    secret_keys: list[str]
+    #: This project's own keys (without the ``<project>:`` prefix), values as in the file.
+    raw: dict[str, Any]
+    secure_paths: set[str]
+
+
+def read_stack_document(path: Path, *, project: str = NAMESPACE, relative_to: Path | None = None) -> StackDocument:
+    """Read a stack file's ``config`` the way the CLI does (strict YAML, Pulumi's top-level keys only)."""
     base = relative_to or path.parent.parent
     try:
         source = str(path.resolve().relative_to(base.resolve()))
@@ -270,5 +287,11 @@ def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path |
         if namespace == project:
             raw[short] = value
             secure_paths |= local_secure
-    cfg = parse(raw, source=source, secure_paths=secure_paths)
-    return LoadedStack(config=cfg, pulumi_config=flat, secret_keys=secret_keys)
+    return StackDocument(source, flat, secret_keys, raw, secure_paths)
+
+
+def load_stack_file(path: Path, *, project: str = NAMESPACE, relative_to: Path | None = None) -> LoadedStack:
+    """Read and validate a stack file the way the CLI would hand it to the program."""
+    doc = read_stack_document(path, project=project, relative_to=relative_to)
+    cfg = parse(doc.raw, source=doc.source, secure_paths=doc.secure_paths)
+    return LoadedStack(config=cfg, pulumi_config=doc.pulumi_config, secret_keys=doc.secret_keys)

@@ -43,6 +43,9 @@ from policies import analyzer_cache, diagnostics, meta, suppressions
 
 #: Environment variable naming the file a pack describes itself in (interfaces §1).
 DESCRIBE_ENV = "PLINTH_POLICY_DESCRIBE"
+#: Set to "1" by Plinth's fleet gate only (the Pulumi CLI never sets it): the pack then serves one stack after
+#: another, adopting the stack, project and config each ConfigureStack names (see install_stack_adoption).
+RECONFIGURE_ENV = "PLINTH_POLICY_RECONFIGURE"
 LEVELS = {
     "advisory": EnforcementLevel.ADVISORY,
     "mandatory": EnforcementLevel.MANDATORY,
@@ -187,6 +190,40 @@ def install_suppressed_advisory(servicer: type | None = None) -> bool:
     return True
 
 
+def install_stack_adoption(servicer: type | None = None) -> bool:
+    """Let ConfigureStack switch the pack to another stack; whether it applied.
+
+    The engine starts a pack per stack with ``PULUMI_CONFIG``, ``PULUMI_PROJECT``, ``PULUMI_STACK`` and
+    ``PULUMI_DRY_RUN`` and then sends the same stack in ConfigureStack. A fleet gate that keeps one pack
+    process for many stacks sends each stack's values there instead; the wrapper puts them where the
+    pack reads them - the environment and the Pulumi runtime's config and settings (the SDK's own
+    ``_configure_runtime_settings``) - before the SDK's ConfigureStack runs. Only installed when
+    ``PLINTH_POLICY_RECONFIGURE=1``; without the SDK internals it expects, nothing changes.
+    """
+    import pulumi.runtime
+
+    target = servicer if servicer is not None else getattr(_sdk_policy, "_PolicyAnalyzerServicer", None)
+    original = getattr(target, "ConfigureStack", None)
+    if target is None or not callable(original) or not callable(getattr(target, "_configure_runtime_settings", None)):
+        return False
+
+    def configure_stack(self: Any, request: Any, context: Any) -> Any:
+        config = dict(request.config)
+        os.environ.update(
+            PULUMI_CONFIG=json.dumps(config),
+            PULUMI_PROJECT=request.project,
+            PULUMI_STACK=request.stack,
+            PULUMI_DRY_RUN="true" if request.dry_run else "false",
+        )
+        pulumi.runtime.set_all_config(config, [])
+        self._configure_runtime_settings()
+        return original(self, request, context)
+
+    configure_stack.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(target, "ConfigureStack", configure_stack)
+    return True
+
+
 def install() -> dict[str, bool]:
     """Every patch of the SDK's analyzer a Plinth pack runs with; which ones applied."""
     return {"analyzer_cache": analyzer_cache.install(), "suppressed_advisory": install_suppressed_advisory()}
@@ -214,9 +251,13 @@ def serve(pack: ModuleType) -> None:
     policies = list(pack.POLICIES)
     install()
     built = build_all(policies)
+    adopts = os.environ.get(RECONFIGURE_ENV) == "1" and install_stack_adoption()
     target = os.environ.get(DESCRIBE_ENV)
     if target:
-        write_describe(Path(target), meta.describe_policies(pack.NAME, meta.read_version(directory), policies))
+        document = meta.describe_policies(pack.NAME, meta.read_version(directory), policies)
+        if adopts:
+            document["reconfigurable"] = True
+        write_describe(Path(target), document)
     PolicyPack(
         name=pack.NAME,
         policies=built,

@@ -561,8 +561,16 @@ class StackJob:
     preview: bool = True
 
 
-def load_stack(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> StackJob:
-    """Read and validate ``<stackConfigDir>/Pulumi.<stack>.yaml`` as the CLI would; errors name file and key."""
+def load_stack(
+    stack: str, project_dir: Path | None = None, *, preview: bool = True, validate: bool = True
+) -> StackJob:
+    """Read ``<stackConfigDir>/Pulumi.<stack>.yaml`` as the CLI would; errors name file and key.
+
+    With ``validate`` (the default) the config is also checked with this checkout's config model
+    before the program runs, so errors come without starting a process. ``validate=False`` is for
+    another revision of the project: its stack file may follow that revision's schema, which only
+    its own program knows - the program validates it as it does under the Pulumi CLI.
+    """
     from components import config as stack_config
     from components import stackfiles  # the one place YAML meets types
 
@@ -572,7 +580,12 @@ def load_stack(stack: str, project_dir: Path | None = None, *, preview: bool = T
         project = stackfiles.read_project(project_dir)
         stack_file = stackfiles.stack_file_path(project_dir, stack)
         where = str(stack_file.relative_to(project_dir))
-        loaded = stackfiles.load_stack_file(stack_file, project=project.name)
+        if validate:
+            loaded = stackfiles.load_stack_file(stack_file, project=project.name)
+            config, secret_keys = dict(loaded.pulumi_config), list(loaded.secret_keys)
+        else:
+            document = stackfiles.read_stack_document(stack_file, project=project.name)
+            config, secret_keys = dict(document.pulumi_config), list(document.secret_keys)
     except stack_config.ConfigError as err:
         raise StackConfigError(str(err)) from err
     except UnicodeDecodeError as err:
@@ -581,9 +594,7 @@ def load_stack(stack: str, project_dir: Path | None = None, *, preview: bool = T
         ) from err
     if not (project_dir / "__main__.py").is_file():
         raise ProgramError(f"{project_dir.name}/__main__.py: the project has no Pulumi program")
-    return StackJob(
-        str(project_dir), project.name, stack, dict(loaded.pulumi_config), list(loaded.secret_keys), preview
-    )
+    return StackJob(str(project_dir), project.name, stack, config, secret_keys, preview)
 
 
 def _run_job(job: StackJob, on_register: Callable[[int], None] | None = None) -> Plan:
@@ -620,6 +631,12 @@ def _run_job(job: StackJob, on_register: Callable[[int], None] | None = None) ->
         raise ProgramError(f"the program failed: {type(err).__name__}: {err}") from err
 
 
+def run_job(job: StackJob, on_register: Callable[[int], None] | None = None) -> Plan:
+    """Run a loaded stack's program in this process (a process that runs programs one after another,
+    such as a fleet worker, must give each a clean module state itself: scripts.fleet.worker)."""
+    return _run_job(job, on_register)
+
+
 def run_stack_in_process(stack: str, project_dir: Path | None = None, *, preview: bool = True) -> Plan:
     """Load the stack and run the program in this process (for a process that runs nothing else)."""
     return _run_job(load_stack(stack, project_dir, preview=preview))
@@ -632,6 +649,7 @@ def run_stack(
     preview: bool = True,
     on_progress: Callable[[int], None] | None = None,
     timeout: float | None = None,
+    validate: bool = True,
 ) -> Plan:
     """Preview (or, with ``preview=False``, simulate the update of) a stack of a project.
 
@@ -641,15 +659,19 @@ def run_stack(
     the resources registered so far. Errors: :class:`StackConfigError`, :class:`ProgramError`
     (its ``detail`` holds the program's traceback).
     """
-    job = load_stack(stack, project_dir, preview=preview)
+    job = load_stack(stack, project_dir, preview=preview, validate=validate)
     return _spawn(job, on_progress, timeout)
 
 
 def preview_plan(
-    stack: str, project_dir: Path | None = None, *, on_progress: Callable[[int], None] | None = None
+    stack: str,
+    project_dir: Path | None = None,
+    *,
+    on_progress: Callable[[int], None] | None = None,
+    validate: bool = True,
 ) -> dict[str, Any]:
-    """The offline preview of a stack in the ``pulumi preview --json`` shape."""
-    return run_stack(stack, project_dir, preview=True, on_progress=on_progress).to_json()
+    """The offline preview of a stack in the ``pulumi preview --json`` shape (``validate``: see load_stack)."""
+    return run_stack(stack, project_dir, preview=True, on_progress=on_progress, validate=validate).to_json()
 
 
 # --------------------------------------------------------------------------------------------

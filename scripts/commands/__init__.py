@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from scripts.commands import audit, policy, preview, render, report, schema, stacks
+from scripts.commands import (
+    audit,
+    comment,
+    diff,
+    fleet,
+    graph,
+    policy,
+    preview,
+    promote,
+    render,
+    report,
+    schema,
+    stacks,
+    tenant,
+)
 
-#: In the order ``plinth --help`` lists them (one line per command).
+#: In the order ``plinth --help`` lists them (one line per command, so branches adding one merge cleanly).
 COMMANDS: tuple[ModuleType, ...] = (preview, render, policy, stacks, schema)
+COMMANDS += (diff, graph, comment)
+COMMANDS += (tenant, promote)
+COMMANDS += (fleet,)
 COMMANDS += (audit,)
 COMMANDS += (report,)

@@ -37,6 +37,7 @@ DEFAULT_PACKS: tuple[Path, ...] = tuple(ROOT / "policies" / name for name in ("s
 
 __all__ = [
     "evaluate",
+    "Session",
     "run_gate",
     "locate",
     "unique_packs",
@@ -60,8 +61,16 @@ class _Run:
     """One evaluation: the resources, their requests, and every pack process started for them."""
 
     def __init__(
-        self, resources: list[Resource], *, project: str, stack: str, stack_config: dict[str, Any], dry_run: bool
+        self,
+        resources: list[Resource],
+        *,
+        project: str,
+        stack: str,
+        stack_config: dict[str, Any],
+        dry_run: bool,
+        session: "Session | None" = None,
     ):
+        self.session = session
         self.resources = resources
         self.project, self.stack, self.stack_config, self.dry_run = project, stack, stack_config, dry_run
         self.by_urn = {r.urn: r for r in resources}
@@ -73,8 +82,20 @@ class _Run:
         self._stack_payloads: dict[frozenset[str] | None, bytes] = {}
         self._closed = False
 
-    def new_pack(self, directory: Path) -> Pack:
-        pack = Pack(directory, project=self.project, stack=self.stack, config=self.stack_config, dry_run=self.dry_run)
+    def new_pack(self, directory: Path, role: str = "main") -> Pack:
+        if self.session is not None:
+            kept = self.session.take(directory, role, self)
+            if kept is not None:
+                return kept
+        pack = Pack(
+            directory,
+            project=self.project,
+            stack=self.stack,
+            config=self.stack_config,
+            dry_run=self.dry_run,
+            reconfigure=self.session is not None,
+        )
+        pack.role = role
         with self._lock:
             if self._closed:
                 raise PackError(f"{pack.name}: the gate is stopping")
@@ -86,6 +107,8 @@ class _Run:
             self._closed = True
             packs = list(self.processes)
         for pack in packs:
+            if self.session is not None and self.session.keep(pack):
+                continue  # a pack that serves many stacks stays for the next one
             pack.close()
 
     # -- 1. start ---------------------------------------------------------------------------
@@ -152,8 +175,10 @@ class _Run:
         """
         if not _info(pack).has("resource"):
             return pack
-        twin = self.new_pack(pack.directory).start()
-        twin.get_info()
+        twin = self.new_pack(pack.directory, role="stack")
+        if twin.info is None:
+            twin.start()
+            twin.get_info()
         twin.configure(pack.resolved)
         return twin
 
@@ -222,7 +247,8 @@ def _info(pack: Pack) -> PackInfo:
 
 
 def _start(pack: Pack) -> Pack:
-    pack.start().get_info()
+    if pack.info is None:  # a pack a Session kept is running and described already
+        pack.start().get_info()
     return pack
 
 
@@ -264,8 +290,9 @@ def evaluate(
     dry_run: bool = True,
     config_source: str = "policy config",
     on_progress: Callable[[int, int], None] | None = None,
+    session: "Session | None" = None,
 ) -> Report:
-    """Run every pack over the resources.
+    """Run every pack over the resources (``session``: reuse its pack processes, see :class:`Session`).
 
     Raises :class:`GateError` (:class:`PackError`, :class:`PolicyConfigError`) when the packs
     cannot be run at all; a resource a policy cannot check is an ``error`` finding instead, and
@@ -273,7 +300,9 @@ def evaluate(
     """
     started = time.perf_counter()
     check_structure(policy_config, source=config_source)
-    run = _Run(resources, project=project, stack=stack, stack_config=stack_config or {}, dry_run=dry_run)
+    run = _Run(
+        resources, project=project, stack=stack, stack_config=stack_config or {}, dry_run=dry_run, session=session
+    )
     dirs = unique_packs(pack_dirs)
     # The packs are closed before the pool waits for its threads: a Ctrl-C never waits for a pack to start.
     with ThreadPoolExecutor(max_workers=max(1, len(dirs))) as pool:
@@ -287,6 +316,58 @@ def evaluate(
             run.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+class Session:
+    """Pack processes kept from one stack to the next (a fleet gate: many stacks, one set of processes).
+
+    A Plinth pack started with ``PLINTH_POLICY_RECONFIGURE=1`` says in its description that it adopts
+    the stack each ConfigureStack names (policies/sdk.py); such a pack is kept after a stack's gate and
+    re-configured for the next one - stack, project, config and policy config all sent again - so
+    only the first stack pays for starting the packs. A pack that does not say so is started for each
+    stack and stopped after it, as by :func:`evaluate`. :meth:`close` stops every kept process.
+
+    Not thread-safe: one stack at a time (a fleet runs one Session per worker process).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[Path, str], Pack] = {}
+
+    def take(self, directory: Path, role: str, run: _Run) -> Pack | None:
+        """A kept pack for ``directory`` (``role``: main or stack process), aimed at ``run``'s stack."""
+        pack = self._kept.pop((Path(directory).resolve(), role), None)
+        if pack is None:
+            return None
+        if not pack.alive:
+            pack.close()
+            return None
+        pack.retarget(project=run.project, stack=run.stack, config=run.stack_config, dry_run=run.dry_run)
+        with run._lock:
+            run.processes.append(pack)
+        return pack
+
+    def keep(self, pack: Pack) -> bool:
+        """Keep a pack for the next stack when it can serve one; whether it was kept."""
+        key = (pack.directory, pack.role)
+        if not pack.alive or not pack.reconfigurable or key in self._kept:
+            return False
+        self._kept[key] = pack
+        return True
+
+    @property
+    def processes(self) -> int:
+        return len(self._kept)
+
+    def close(self) -> None:
+        kept, self._kept = list(self._kept.values()), {}
+        for pack in kept:
+            pack.close()
+
+    def __enter__(self) -> "Session":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def run_gate(

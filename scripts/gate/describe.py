@@ -4,7 +4,10 @@ A Plinth pack started with ``PLINTH_POLICY_DESCRIBE=<file>`` writes, before it s
 
     {"pack": ..., "version": ..., "policies": {"<name>": {"kind": "resource" | "stack",
      "types": [<type token or package prefix like "aws:">, ...], "severity": ..., "frameworks": [...],
-     "neverWaive": bool}}}
+     "neverWaive": bool}}, "reconfigurable": true}
+
+``reconfigurable`` (optional) says the pack, started with ``PLINTH_POLICY_RECONFIGURE=1``, adopts the stack
+each ConfigureStack names, so one process can serve many stacks (the fleet gate, :class:`scripts.gate.Session`).
 
 Resource policies look only at their types and stack policies read only theirs (``[]``: every
 resource), so a pack is sent just those resources. The description comes from the pack process
@@ -21,6 +24,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 ENV = "PLINTH_POLICY_DESCRIBE"
+#: Asks a Plinth pack to adopt the stack of each ConfigureStack (policies/sdk.py RECONFIGURE_ENV).
+RECONFIGURE_ENV = "PLINTH_POLICY_RECONFIGURE"
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class PackDescription:
     pack: str
     version: str
     policies: dict[str, PolicyDescription]
+    #: The pack adopts the stack each ConfigureStack names (one process, many stacks).
+    reconfigurable: bool = False
 
 
 def read(path: Path) -> PackDescription | None:
@@ -55,7 +62,12 @@ def read(path: Path) -> PackDescription | None:
         }
         if any(p.kind not in ("resource", "stack") for p in policies.values()):
             return None
-        return PackDescription(pack=str(doc["pack"]), version=str(doc.get("version", "")), policies=policies)
+        return PackDescription(
+            pack=str(doc["pack"]),
+            version=str(doc.get("version", "")),
+            policies=policies,
+            reconfigurable=doc.get("reconfigurable") is True,
+        )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -120,8 +120,21 @@ def _options(r: Resource) -> analyzer_pb2.AnalyzerResourceOptions:
 class Pack:
     """One running policy pack process and its Analyzer client."""
 
-    def __init__(self, directory: Path, *, project: str, stack: str, config: dict[str, Any], dry_run: bool):
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        project: str,
+        stack: str,
+        config: dict[str, Any],
+        dry_run: bool,
+        reconfigure: bool = False,
+    ):
         self.directory = Path(directory).resolve()
+        #: Ask a Plinth pack to adopt the stack of each ConfigureStack (one process for many stacks).
+        self.reconfigure = reconfigure
+        #: "main" (resource policies, or everything) or "stack" (the second process for stack policies).
+        self.role = "main"
         if not (self.directory / "PulumiPolicy.yaml").is_file():
             raise PackError(f"{directory}: not a policy pack (no PulumiPolicy.yaml)")
         self.project, self.stack, self.config, self.dry_run = project, stack, config, dry_run
@@ -140,6 +153,19 @@ class Pack:
     def name(self) -> str:
         return self.directory.name
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None and self.channel is not None
+
+    @property
+    def reconfigurable(self) -> bool:
+        """Whether this running pack serves one stack after another (it said so in its description)."""
+        return self.reconfigure and self.description is not None and self.description.reconfigurable
+
+    def retarget(self, *, project: str, stack: str, config: dict[str, Any], dry_run: bool) -> None:
+        """The stack the next :meth:`configure` sends (a reconfigurable pack adopts it)."""
+        self.project, self.stack, self.config, self.dry_run = project, stack, config, dry_run
+
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "Pack":
         self._workdir = tempfile.mkdtemp(prefix="plinth-pack-")
@@ -153,6 +179,8 @@ class Pack:
             PYTHONUNBUFFERED="1",
         )
         env[describe.ENV] = str(describe_file)
+        if self.reconfigure:
+            env[describe.RECONFIGURE_ENV] = "1"
         with _LIVE_LOCK:
             _LIVE.add(self)
         with self._lock:  # a pack closed while starting never leaves a process behind
