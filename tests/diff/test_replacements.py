@@ -129,6 +129,8 @@ def test_every_rule_cites_a_source():
         ("gcp:kms/cryptoKey:CryptoKey", ("versionTemplate", "protectionLevel"), True),
         ("gcp:kms/cryptoKey:CryptoKey", ("rotationPeriod",), False),
         ("pulumi:providers:aws", ("region",), True),
+        ("aws:kms/key:Key", ("region",), True),
+        ("aws:iam/role:Role", ("region",), False),
         ("aws:backup/vault:Vault", ("kmsKeyArn",), True),
         ("aws:backup/vault:Vault", ("region",), True),
         ("aws:backup/vault:Vault", ("forceDestroy",), False),
