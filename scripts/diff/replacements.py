@@ -5,8 +5,15 @@ A provider decides in its ``Diff`` whether a change can be made in place or need
 diff`` reads this table. Each rule names the provider's own source of the fact:
 
 * **Terraform-bridged providers** (``aws``, ``gcp``, ``time``): the upstream Terraform provider marks
-  the attribute ``ForceNew: true`` in the resource's schema; the Pulumi bridge turns that into a
-  replacement (the link is to the resource's implementation in the upstream provider).
+  the attribute ``ForceNew: true`` in the resource's schema (``RequiresReplace()`` for resources on the
+  plugin framework); the Pulumi bridge turns that into a replacement (the link is to the resource's
+  implementation in the upstream provider). Every Region-aware AWS resource also has the top-level
+  ``region`` the AWS provider adds itself, and changing it replaces the resource (the provider's
+  "Enhanced Region Support" guide); IAM and Budgets are global and have none.
+* **random** (terraform-provider-random, bridged the same way): every argument of a resource carries a
+  ``RequiresReplace`` plan modifier - a random value is generated once and only a new resource makes
+  another (``keepers`` and ``override_special`` replace on a change of value; their narrow exceptions,
+  null keepers and ``""`` to null, are not modelled).
 * **azure-native**: every property that is part of the resource's ARM URL path (resource group,
   account, vault, key, ... names) replaces the resource (pulumi-azure-native ``provider/pkg/provider/diff.go``,
   issue #77 "Force replacements if any of the identifier properties changes"), and so does a body
@@ -21,7 +28,7 @@ diff`` reads this table. Each rule names the provider's own source of the fact:
   or ``clusterIdentifier``) replaces its resources (pulumi-kubernetes ``DiffConfig``).
 
 Paths are the camelCase input names of the plan (``pulumi preview --json``), dotted, without list
-indexes; a change at or below a path matches it. ``tests/test_replacements.py`` checks every
+indexes; a change at or below a path matches it. ``tests/diff/test_replacements.py`` checks every
 property named here against the installed provider SDK's input types (so a renamed input cannot
 go unnoticed), that every custom type in the committed plans has an entry, and the rules sourced
 from the SDK's own documentation ("This field is immutable") against that documentation.
@@ -40,6 +47,11 @@ from scripts.pulumi_json import PROVIDER_PREFIX
 _TF_AWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
 _TF_GOOGLE = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services/"
 _TF_TIME = "https://github.com/hashicorp/terraform-provider-time/blob/main/internal/provider/"
+_TF_RANDOM = "https://github.com/hashicorp/terraform-provider-random/blob/main/internal/provider/"
+_TF_AWS_REGION = (
+    "https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/"
+    "enhanced-region-support.html.markdown"
+)
 _AZURE_PATH = "https://github.com/pulumi/pulumi-azure-native/issues/77"
 _AZURE_FORCE_NEW = "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/provider/diff.go"
 _K8S = "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/diff.go"
@@ -67,6 +79,11 @@ class Rule:
 
 def _aws_bucket_child(type_: str, file: str) -> Rule:
     return Rule(type_, ("bucket", "expectedBucketOwner"), _TF_AWS + f"s3/{file}")
+
+
+def _aws_region(*types: str) -> tuple[Rule, ...]:
+    """The per-resource ``region`` every Region-aware AWS resource has: changing it replaces the resource."""
+    return tuple(Rule(t, ("region",), _TF_AWS_REGION) for t in types)
 
 
 _RULES: tuple[Rule, ...] = (
@@ -101,6 +118,64 @@ _RULES: tuple[Rule, ...] = (
     Rule("aws:iam/role:Role", ("name", "namePrefix", "path"), _TF_AWS + "iam/role.go"),
     Rule("aws:iam/rolePolicy:RolePolicy", ("name", "namePrefix", "role"), _TF_AWS + "iam/role_policy.go"),
     Rule("aws:iam/openIdConnectProvider:OpenIdConnectProvider", ("url",), _TF_AWS + "iam/openid_connect_provider.go"),
+    Rule(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        ("role", "policyArn"),
+        _TF_AWS + "iam/role_policy_attachment.go",
+    ),
+    Rule("aws:backup/vault:Vault", ("name", "kmsKeyArn"), _TF_AWS + "backup/vault.go"),
+    Rule(
+        "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+        ("backupVaultName", "changeableForDays", "maxRetentionDays", "minRetentionDays"),
+        _TF_AWS + "backup/vault_lock_configuration.go",
+    ),
+    Rule(
+        "aws:backup/vaultNotifications:VaultNotifications",
+        ("backupVaultName", "snsTopicArn", "backupVaultEvents"),
+        _TF_AWS + "backup/vault_notifications.go",
+    ),
+    Rule("aws:backup/plan:Plan", ("name",), _TF_AWS + "backup/plan.go"),
+    Rule(
+        "aws:backup/selection:Selection",
+        ("name", "planId", "iamRoleArn", "conditions", "notResources", "resources", "selectionTags"),
+        _TF_AWS + "backup/selection.go",
+    ),
+    Rule("aws:backup/restoreTestingPlan:RestoreTestingPlan", ("name",), _TF_AWS + "backup/restore_testing_plan.go"),
+    Rule(
+        "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+        ("name", "restoreTestingPlanName", "protectedResourceType"),
+        _TF_AWS + "backup/restore_testing_selection.go",
+    ),
+    Rule("aws:sns/topic:Topic", ("name", "namePrefix", "fifoTopic"), _TF_AWS + "sns/topic.go"),
+    Rule("aws:sns/topicPolicy:TopicPolicy", ("arn",), _TF_AWS + "sns/topic_policy.go"),
+    # ``topic_arn`` upstream is ``topic`` in the Pulumi SDK.
+    Rule(
+        "aws:sns/topicSubscription:TopicSubscription",
+        ("topic", "protocol", "endpoint"),
+        _TF_AWS + "sns/topic_subscription.go",
+    ),
+    Rule("aws:budgets/budget:Budget", ("accountId", "name", "namePrefix"), _TF_AWS + "budgets/budget.go"),
+    *_aws_region(
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:kms/key:Key",
+        "aws:kms/alias:Alias",
+        "aws:backup/vault:Vault",
+        "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+        "aws:backup/vaultNotifications:VaultNotifications",
+        "aws:backup/plan:Plan",
+        "aws:backup/selection:Selection",
+        "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+        "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+        "aws:sns/topic:Topic",
+        "aws:sns/topicPolicy:TopicPolicy",
+        "aws:sns/topicSubscription:TopicSubscription",
+    ),
     # -- GCP (terraform-provider-google, ForceNew) ---------------------------------------------
     Rule(
         "gcp:storage/bucket:Bucket", ("name", "location", "project"), _TF_GOOGLE + "storage/resource_storage_bucket.go"
@@ -142,6 +217,27 @@ _RULES: tuple[Rule, ...] = (
         ("workloadIdentityPoolId", "workloadIdentityPoolProviderId", "project"),
         _TF_GOOGLE + "iambeta/resource_iam_workload_identity_pool_provider.go",
     ),
+    Rule(
+        "gcp:backupdisasterrecovery/backupVault:BackupVault",
+        ("backupVaultId", "location", "project"),
+        _TF_GOOGLE + "backupdr/resource_backup_dr_backup_vault.go",
+    ),
+    Rule(
+        "gcp:monitoring/alertPolicy:AlertPolicy",
+        ("project",),
+        _TF_GOOGLE + "monitoring/resource_monitoring_alert_policy.go",
+    ),
+    Rule(
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        ("project",),
+        _TF_GOOGLE + "monitoring/resource_monitoring_notification_channel.go",
+    ),
+    Rule(
+        "gcp:storage/transferJob:TransferJob",
+        ("project", "transferSpec.sourceAgentPoolName", "transferSpec.sinkAgentPoolName"),
+        _TF_GOOGLE + "storagetransfer/resource_storage_transfer_job.go",
+    ),
+    Rule("gcp:billing/budget:Budget", ("billingAccount",), _TF_GOOGLE + "billing/resource_billing_budget.go"),
     # -- Azure (azure-native: URL path parameters, forceNew body properties) --------------------
     Rule("azure-native:resources:ResourceGroup", ("resourceGroupName", "location"), _AZURE_PATH),
     Rule(
@@ -173,6 +269,16 @@ _RULES: tuple[Rule, ...] = (
     Rule("azure-native:authorization:RoleAssignment", ("principalId", "roleDefinitionId"), _AZURE_FORCE_NEW),
     Rule("azure-native:monitor:DiagnosticSetting", ("resourceUri", "name"), _AZURE_PATH),
     Rule("azure-native:operationalinsights:Workspace", ("resourceGroupName", "workspaceName", "location"), _AZURE_PATH),
+    Rule("azure-native:dataprotection:BackupVault", ("resourceGroupName", "vaultName", "location"), _AZURE_PATH),
+    Rule(
+        "azure-native:dataprotection:BackupPolicy", ("resourceGroupName", "vaultName", "backupPolicyName"), _AZURE_PATH
+    ),
+    Rule(
+        "azure-native:dataprotection:BackupInstance",
+        ("resourceGroupName", "vaultName", "backupInstanceName"),
+        _AZURE_PATH,
+    ),
+    Rule("azure-native:consumption:Budget", ("scope", "budgetName"), _AZURE_PATH),
     # -- Kubernetes (pulumi-kubernetes forceNewProperties) --------------------------------------
     Rule("kubernetes:", ("metadata.name", "metadata.namespace"), _K8S),
     Rule("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", ("roleRef",), _K8S),
@@ -205,6 +311,25 @@ _RULES: tuple[Rule, ...] = (
         ),
         _TF_TIME + "resource_time_offset.go",
     ),
+    # -- random (terraform-provider-random: every argument RequiresReplace) ----------------------
+    Rule(
+        "random:index/randomPassword:RandomPassword",
+        (
+            "keepers",
+            "length",
+            "lower",
+            "minLower",
+            "minNumeric",
+            "minSpecial",
+            "minUpper",
+            "number",
+            "numeric",
+            "overrideSpecial",
+            "special",
+            "upper",
+        ),
+        _TF_RANDOM + "resource_password.go",
+    ),
     # -- providers: a change that moves every resource the provider manages --------------------
     Rule(f"{PROVIDER_PREFIX}aws", ("region",), _AWS_REGION),
     Rule(f"{PROVIDER_PREFIX}kubernetes", ("kubeconfig", "context", "cluster", "clusterIdentifier"), _K8S_PROVIDER),
@@ -224,6 +349,8 @@ NO_EXTRA_RULES: dict[str, str] = {
     f"{PROVIDER_PREFIX}gcp": "https://github.com/pulumi/pulumi-gcp",
     f"{PROVIDER_PREFIX}azure-native": "https://github.com/pulumi/pulumi-azure-native",
     f"{PROVIDER_PREFIX}time": "https://github.com/pulumiverse/pulumi-time",
+    # The random provider takes no configuration (terraform-provider-random provider.go: an empty schema).
+    f"{PROVIDER_PREFIX}random": _TF_RANDOM + "provider.go",
 }
 
 RULES: tuple[Rule, ...] = _RULES

@@ -31,6 +31,7 @@ def sdk_classes() -> dict[str, type]:
     import pulumi_azure_native  # noqa: F401
     import pulumi_gcp  # noqa: F401
     import pulumi_kubernetes  # noqa: F401
+    import pulumi_random  # noqa: F401
     import pulumiverse_time  # noqa: F401
     from pulumi.runtime import rpc
 
@@ -128,6 +129,33 @@ def test_every_rule_cites_a_source():
         ("gcp:kms/cryptoKey:CryptoKey", ("versionTemplate", "protectionLevel"), True),
         ("gcp:kms/cryptoKey:CryptoKey", ("rotationPeriod",), False),
         ("pulumi:providers:aws", ("region",), True),
+        ("aws:kms/key:Key", ("region",), True),
+        ("aws:iam/role:Role", ("region",), False),
+        ("aws:backup/vault:Vault", ("kmsKeyArn",), True),
+        ("aws:backup/vault:Vault", ("region",), True),
+        ("aws:backup/vault:Vault", ("forceDestroy",), False),
+        ("aws:backup/plan:Plan", ("rules",), False),
+        ("aws:backup/selection:Selection", ("resources",), True),
+        ("aws:backup/restoreTestingPlan:RestoreTestingPlan", ("scheduleExpression",), False),
+        ("aws:backup/restoreTestingSelection:RestoreTestingSelection", ("iamRoleArn",), False),
+        ("aws:backup/vaultLockConfiguration:VaultLockConfiguration", ("minRetentionDays",), True),
+        ("aws:sns/topic:Topic", ("kmsMasterKeyId",), False),
+        ("aws:sns/topicSubscription:TopicSubscription", ("filterPolicy",), False),
+        ("aws:sns/topicSubscription:TopicSubscription", ("topic",), True),
+        ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", ("policyArn",), True),
+        ("aws:budgets/budget:Budget", ("limitAmount",), False),
+        ("aws:budgets/budget:Budget", ("name",), True),
+        ("gcp:backupdisasterrecovery/backupVault:BackupVault", ("backupMinimumEnforcedRetentionDuration",), False),
+        ("gcp:backupdisasterrecovery/backupVault:BackupVault", ("location",), True),
+        ("gcp:monitoring/alertPolicy:AlertPolicy", ("conditions",), False),
+        ("gcp:storage/transferJob:TransferJob", ("transferSpec", "sinkAgentPoolName"), True),
+        ("gcp:storage/transferJob:TransferJob", ("transferSpec", "gcsDataSink", "bucketName"), False),
+        ("gcp:billing/budget:Budget", ("amount",), False),
+        ("azure-native:dataprotection:BackupPolicy", ("properties", "policyRules"), False),
+        ("azure-native:dataprotection:BackupInstance", ("vaultName",), True),
+        ("azure-native:consumption:Budget", ("scope",), True),
+        ("azure-native:consumption:Budget", ("amount",), False),
+        ("random:index/randomPassword:RandomPassword", ("length",), True),
     ],
 )
 def test_forcing_rule(type_, path, replaces):
