@@ -41,7 +41,11 @@ def test_tenant_add_appends_to_the_pooled_stack_and_touches_nothing_else(project
     added, removed = changed_lines(capsys.readouterr().out)
     assert removed == [], "no line of the file changes; the tenant is only added"
     assert added[0] == "    - id: umbrella" and "      compliance: [soc2]" in added
-    assert after.startswith(before[: before.index("  plinth:monitoring:")]), "everything before the new entry is intact"
+    after_tenants = re.search(r"^  plinth:(?!tenants:)\S+:", before[before.index("  plinth:tenants:") :], re.M)
+    assert after_tenants, "the dev stack has a key after its tenants"
+    end = before.index(after_tenants.group(0), before.index("  plinth:tenants:"))
+    assert after.startswith(before[:end]), "everything before the new entry is intact"
+    assert after.endswith(before[end:]), "everything after the tenants is intact"
     assert "# An EKS cluster: AWS tenants use IRSA" in after, "comments are kept"
     tenants = yaml.safe_load(after)["config"]["plinth:tenants"]
     assert tenants[-1] == {

@@ -65,8 +65,12 @@ _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MANAGED_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("", ("namespaces", "resourcequotas", "limitranges", "serviceaccounts", "configmaps", "secrets")),
     ("networking.k8s.io", ("networkpolicies",)),
-    ("rbac.authorization.k8s.io", ("roles", "rolebindings")),
+    ("rbac.authorization.k8s.io", ("roles", "rolebindings", "clusterroles", "clusterrolebindings")),
     ("monitoring.coreos.com", ("prometheusrules", "podmonitors", "servicemonitors", "alertmanagerconfigs")),
+    # Backups: Velero schedules and locations, and the restore drill (a CronJob whose ClusterRole only
+    # reads named objects - permissions this role holds, so creating it needs no ``escalate``).
+    ("batch", ("cronjobs",)),
+    ("velero.io", ("schedules", "backupstoragelocations", "restores")),
 )
 VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 
