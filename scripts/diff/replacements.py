@@ -4,7 +4,7 @@ A provider decides in its ``Diff`` whether a change can be made in place or need
 (create a replacement, delete the old one). Offline there is no provider to ask, so ``plinth
 diff`` reads this table. Each rule names the provider's own source of the fact:
 
-* **Terraform-bridged providers** (``aws``, ``gcp``, ``time``): the upstream Terraform provider marks
+* **Terraform-bridged providers** (``aws``, ``gcp``, ``time``, ``random``): the upstream Terraform provider marks
   the attribute ``ForceNew: true`` in the resource's schema; the Pulumi bridge turns that into a
   replacement (the link is to the resource's implementation in the upstream provider).
 * **azure-native**: every property that is part of the resource's ARM URL path (resource group,
@@ -40,6 +40,7 @@ from scripts.pulumi_json import PROVIDER_PREFIX
 _TF_AWS = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/"
 _TF_GOOGLE = "https://github.com/hashicorp/terraform-provider-google/blob/main/google/services/"
 _TF_TIME = "https://github.com/hashicorp/terraform-provider-time/blob/main/internal/provider/"
+_TF_RANDOM = "https://github.com/hashicorp/terraform-provider-random/blob/main/internal/provider/"
 _AZURE_PATH = "https://github.com/pulumi/pulumi-azure-native/issues/77"
 _AZURE_FORCE_NEW = "https://github.com/pulumi/pulumi-azure-native/blob/master/provider/pkg/provider/diff.go"
 _K8S = "https://github.com/pulumi/pulumi-kubernetes/blob/master/provider/pkg/provider/diff.go"
@@ -101,6 +102,43 @@ _RULES: tuple[Rule, ...] = (
     Rule("aws:iam/role:Role", ("name", "namePrefix", "path"), _TF_AWS + "iam/role.go"),
     Rule("aws:iam/rolePolicy:RolePolicy", ("name", "namePrefix", "role"), _TF_AWS + "iam/role_policy.go"),
     Rule("aws:iam/openIdConnectProvider:OpenIdConnectProvider", ("url",), _TF_AWS + "iam/openid_connect_provider.go"),
+    Rule(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        ("role", "policyArn"),
+        _TF_AWS + "iam/role_policy_attachment.go",
+    ),
+    Rule("aws:sns/topic:Topic", ("name", "namePrefix", "fifoTopic"), _TF_AWS + "sns/topic.go"),
+    Rule("aws:sns/topicPolicy:TopicPolicy", ("arn",), _TF_AWS + "sns/topic_policy.go"),
+    Rule(
+        "aws:sns/topicSubscription:TopicSubscription",
+        ("topic", "protocol", "endpoint"),
+        _TF_AWS + "sns/topic_subscription.go",
+    ),
+    # AWS Backup: plans and vaults replace on their name (and a vault on its key); selections, vault
+    # lock configurations and vault notifications have no update at all (every argument ForceNew).
+    Rule("aws:backup/plan:Plan", ("name",), _TF_AWS + "backup/plan.go"),
+    Rule("aws:backup/vault:Vault", ("name", "kmsKeyArn"), _TF_AWS + "backup/vault.go"),
+    Rule(
+        "aws:backup/selection:Selection",
+        ("name", "planId", "iamRoleArn", "selectionTags", "conditions", "resources", "notResources"),
+        _TF_AWS + "backup/selection.go",
+    ),
+    Rule(
+        "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+        ("backupVaultName", "changeableForDays", "maxRetentionDays", "minRetentionDays"),
+        _TF_AWS + "backup/vault_lock_configuration.go",
+    ),
+    Rule(
+        "aws:backup/vaultNotifications:VaultNotifications",
+        ("backupVaultName", "snsTopicArn", "backupVaultEvents"),
+        _TF_AWS + "backup/vault_notifications.go",
+    ),
+    Rule("aws:backup/restoreTestingPlan:RestoreTestingPlan", ("name",), _TF_AWS + "backup/restore_testing_plan.go"),
+    Rule(
+        "aws:backup/restoreTestingSelection:RestoreTestingSelection",
+        ("name", "restoreTestingPlanName", "protectedResourceType"),
+        _TF_AWS + "backup/restore_testing_selection.go",
+    ),
     # -- GCP (terraform-provider-google, ForceNew) ---------------------------------------------
     Rule(
         "gcp:storage/bucket:Bucket", ("name", "location", "project"), _TF_GOOGLE + "storage/resource_storage_bucket.go"
@@ -142,6 +180,26 @@ _RULES: tuple[Rule, ...] = (
         ("workloadIdentityPoolId", "workloadIdentityPoolProviderId", "project"),
         _TF_GOOGLE + "iambeta/resource_iam_workload_identity_pool_provider.go",
     ),
+    Rule(
+        "gcp:backupdisasterrecovery/backupVault:BackupVault",
+        ("backupVaultId", "location", "project"),
+        _TF_GOOGLE + "backupdr/resource_backup_dr_backup_vault.go",
+    ),
+    Rule(
+        "gcp:monitoring/alertPolicy:AlertPolicy",
+        ("project",),
+        _TF_GOOGLE + "monitoring/resource_monitoring_alert_policy.go",
+    ),
+    Rule(
+        "gcp:monitoring/notificationChannel:NotificationChannel",
+        ("project",),
+        _TF_GOOGLE + "monitoring/resource_monitoring_notification_channel.go",
+    ),
+    Rule(
+        "gcp:storage/transferJob:TransferJob",
+        ("project",),
+        _TF_GOOGLE + "storagetransfer/resource_storage_transfer_job.go",
+    ),
     # -- Azure (azure-native: URL path parameters, forceNew body properties) --------------------
     Rule("azure-native:resources:ResourceGroup", ("resourceGroupName", "location"), _AZURE_PATH),
     Rule(
@@ -173,6 +231,15 @@ _RULES: tuple[Rule, ...] = (
     Rule("azure-native:authorization:RoleAssignment", ("principalId", "roleDefinitionId"), _AZURE_FORCE_NEW),
     Rule("azure-native:monitor:DiagnosticSetting", ("resourceUri", "name"), _AZURE_PATH),
     Rule("azure-native:operationalinsights:Workspace", ("resourceGroupName", "workspaceName", "location"), _AZURE_PATH),
+    Rule("azure-native:dataprotection:BackupVault", ("resourceGroupName", "vaultName", "location"), _AZURE_PATH),
+    Rule(
+        "azure-native:dataprotection:BackupPolicy", ("resourceGroupName", "vaultName", "backupPolicyName"), _AZURE_PATH
+    ),
+    Rule(
+        "azure-native:dataprotection:BackupInstance",
+        ("resourceGroupName", "vaultName", "backupInstanceName"),
+        _AZURE_PATH,
+    ),
     # -- Kubernetes (pulumi-kubernetes forceNewProperties) --------------------------------------
     Rule("kubernetes:", ("metadata.name", "metadata.namespace"), _K8S),
     Rule("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", ("roleRef",), _K8S),
@@ -205,6 +272,25 @@ _RULES: tuple[Rule, ...] = (
         ),
         _TF_TIME + "resource_time_offset.go",
     ),
+    # -- random (terraform-provider-random: every argument RequiresReplace) ----------------------
+    Rule(
+        "random:index/randomPassword:RandomPassword",
+        (
+            "keepers",
+            "length",
+            "lower",
+            "minLower",
+            "minNumeric",
+            "minSpecial",
+            "minUpper",
+            "number",
+            "numeric",
+            "overrideSpecial",
+            "special",
+            "upper",
+        ),
+        _TF_RANDOM + "resource_password.go",
+    ),
     # -- providers: a change that moves every resource the provider manages --------------------
     Rule(f"{PROVIDER_PREFIX}aws", ("region",), _AWS_REGION),
     Rule(f"{PROVIDER_PREFIX}kubernetes", ("kubeconfig", "context", "cluster", "clusterIdentifier"), _K8S_PROVIDER),
@@ -224,6 +310,7 @@ NO_EXTRA_RULES: dict[str, str] = {
     f"{PROVIDER_PREFIX}gcp": "https://github.com/pulumi/pulumi-gcp",
     f"{PROVIDER_PREFIX}azure-native": "https://github.com/pulumi/pulumi-azure-native",
     f"{PROVIDER_PREFIX}time": "https://github.com/pulumiverse/pulumi-time",
+    f"{PROVIDER_PREFIX}random": "https://github.com/pulumi/pulumi-random",
 }
 
 RULES: tuple[Rule, ...] = _RULES

@@ -31,6 +31,7 @@ def sdk_classes() -> dict[str, type]:
     import pulumi_azure_native  # noqa: F401
     import pulumi_gcp  # noqa: F401
     import pulumi_kubernetes  # noqa: F401
+    import pulumi_random  # noqa: F401
     import pulumiverse_time  # noqa: F401
     from pulumi.runtime import rpc
 
