@@ -64,3 +64,17 @@ def test_the_json_report_lists_the_files_and_the_counts(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert data["context"]["files"] == [str(HERE / "chart.yaml")]
     assert data["checks"]["kubernetes-rbac-clusteradmin-binding-forbidden"]["failed"] == 1
+
+
+def test_the_sarif_report_names_each_finding_with_its_rule_and_level(tmp_path):
+    out = tmp_path / "m.sarif"
+    assert cli.main(["audit", "manifests", str(HERE), "--format", "sarif", "--out", str(out)]) == 1
+    sarif = json.loads(out.read_text())
+    assert sarif["version"] == "2.1.0"
+    [run] = sarif["runs"]
+    rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    results = run["results"]
+    assert results and all(r["ruleId"] in rules for r in results), "every result points at a declared rule"
+    admin = [r for r in results if r["ruleId"] == "kubernetes-rbac-clusteradmin-binding-forbidden"]
+    assert len(admin) == 1 and admin[0]["level"] == "error", "a failed mandatory control is an error"
+    assert "shop-admin" in json.dumps(admin[0]), "the result names the object"
