@@ -288,6 +288,21 @@ def add_tenant(stack: StackText, spec: dict[str, Any], source: str) -> None:
     tenants.append(tenant_entry(spec))
 
 
+def add_backup_copy(stack: StackText, tenant_id: str, region: str, source: str) -> None:
+    """Set ``plinth:backup.tenants.<id>.copyTo`` to ``{region: REGION}`` (the backup rules judge the region)."""
+    path = KeyPath("plinth:backup", ("tenants", tenant_id, "copyTo"))
+    try:
+        existing = get(stack.config, path, source)
+    except EditError:
+        existing = None
+    if existing is not None:
+        raise EditError(f"{source}: {path}: already set for tenant {tenant_id!r}")
+    target = CommentedMap()
+    target["region"] = region
+    target.fa.set_flow_style()
+    put(stack.config, path, target, source)
+
+
 def silo_document(template: StackText, spec: dict[str, Any], *, environment: str | None, cloud_package: str) -> str:
     """A new silo stack file for one tenant: the template stack's cluster and cloud settings, no other tenants."""
     from components import clouds

@@ -41,11 +41,11 @@ def test_tenant_add_appends_to_the_pooled_stack_and_touches_nothing_else(project
     added, removed = changed_lines(capsys.readouterr().out)
     assert removed == [], "no line of the file changes; the tenant is only added"
     assert added[0] == "    - id: umbrella" and "      compliance: [soc2]" in added
-    after_tenants = re.search(r"^  plinth:(?!tenants:)\S+:", before[before.index("  plinth:tenants:") :], re.M)
-    assert after_tenants, "the dev stack has a key after its tenants"
-    end = before.index(after_tenants.group(0), before.index("  plinth:tenants:"))
-    assert after.startswith(before[:end]), "everything before the new entry is intact"
-    assert after.endswith(before[end:]), "everything after the tenants is intact"
+    # The key after plinth:tenants (whichever it is) is where the new entry goes.
+    next_key = re.search(r"^  plinth:tenants:\n(?:(?:    |\s*#).*\n|\s*\n)*(  \S)", before, re.M)
+    assert next_key, "the dev stack has a key after plinth:tenants"
+    assert after.startswith(before[: next_key.start(1)]), "everything before the new entry is intact"
+    assert after.endswith(before[next_key.start(1) :]), "and everything after it"
     assert "# An EKS cluster: AWS tenants use IRSA" in after, "comments are kept"
     tenants = yaml.safe_load(after)["config"]["plinth:tenants"]
     assert tenants[-1] == {
@@ -89,6 +89,28 @@ def test_an_invalid_tenant_writes_nothing(project, capsys):
     assert "tenant 'acme' is already in this stack" in capsys.readouterr().err
     assert cli.main([*ADD, "--stack", "nope", "--project-dir", str(project)]) == 2
     assert "stacks/Pulumi.nope.yaml: no such stack file" in capsys.readouterr().err
+
+
+def test_a_premium_tenant_with_cloud_data_needs_a_second_region_for_its_backups(project, capsys):
+    path = project / "stacks" / "Pulumi.dev.yaml"
+    before = path.read_bytes()
+    premium = ["tenant", "add", "newco", "--tier", "premium", "--cloud", "aws", "--cost-center", "cc-9", "--admin",
+               "na", "--project-dir", str(project)]  # fmt: skip
+    assert cli.main(premium) == 2
+    err = capsys.readouterr().err
+    assert "plinth:backup.tenants.newco.copyTo" in err and "nothing written" in err
+    assert path.read_bytes() == before
+    assert cli.main([*premium, "--copy-to", "eu-central-1"]) == 0
+    added, removed = changed_lines(capsys.readouterr().out)
+    assert removed == [] and "      newco:" in added and "        copyTo: {region: eu-central-1}" in added, added
+    after = path.read_text()
+    config = yaml.safe_load(after)["config"]
+    assert config["plinth:backup"]["tenants"]["newco"] == {"copyTo": {"region": "eu-central-1"}}
+    assert config["plinth:backup"]["tenants"]["acme"] == {"copyTo": {"region": "eu-central-1"}}, "others are kept"
+    assert "# premium, GDPR: copies stay in the EU" in after, "comments are kept"
+    assert cli.main(["stacks", "--project-dir", str(project)]) == 0, "the stack file still validates"
+    assert cli.main([*premium[:2], "other", *premium[3:], "--copy-to", "eu-west-1"]) == 2
+    assert "eu-west-1 is the tenant's own region" in capsys.readouterr().err, "the backup rules judge the region"
 
 
 def test_another_layout_is_kept_too(project, capsys):

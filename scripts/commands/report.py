@@ -84,15 +84,24 @@ def read_audit(path: Path) -> Report:
     if not isinstance(doc.get("checks"), dict) or not isinstance(doc.get("findings"), list):
         raise console.InputError(f"{path}: not a `plinth audit --format json` report (no checks and findings)")
     summary = doc.get("summary") or {}
+    for name, counts in doc["checks"].items():
+        if not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+            raise console.InputError(f'{path}: checks.{name}: expected counts per outcome, e.g. {{"failed": 1}}')
     report = Report(
-        resources=int(summary.get("resources") or 0),
-        packs=list(summary.get("packs") or []),
+        resources=int(summary.get("resources") or 0) if isinstance(summary, dict) else 0,
+        packs=list(summary.get("packs") or []) if isinstance(summary, dict) else [],
         title=str(doc.get("title") or "Audit"),
         checks={str(k): dict(v) for k, v in doc["checks"].items()},
-        context=dict(doc.get("context") or {}),
+        context=dict(doc.get("context") or {}) if isinstance(doc.get("context"), dict) else {},
     )
-    for name, rule in (doc.get("rules") or {}).items():
-        report.rules[name] = Rule(**rule)
+    rules = doc.get("rules") or {}
+    if not isinstance(rules, dict):
+        raise console.InputError(f"{path}: rules: expected an object of policy name -> rule")
+    for name, rule in rules.items():
+        try:
+            report.rules[name] = Rule(**rule)
+        except TypeError as err:
+            raise console.InputError(f"{path}: rules.{name}: not a rule of `plinth audit` ({err})") from err
     for index, item in enumerate(doc["findings"]):
         try:
             report.add(_finding(item))

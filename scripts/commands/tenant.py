@@ -43,6 +43,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     add.add_argument("--region", help="the tenant's region (default: the stack's region of its cloud)")
     add.add_argument("--data-residency", choices=("eu", "us", "any"), help="where the tenant's data must stay")
+    add.add_argument(
+        "--copy-to",
+        metavar="REGION",
+        help="backups also copied to this second region (plinth:backup.tenants.<id>.copyTo; premium and enterprise "
+        "tenants with cloud data need one)",
+    )
     where = add.add_mutually_exclusive_group()
     where.add_argument("-s", "--stack", default="dev", metavar="NAME", help="the pooled stack (default: dev)")
     where.add_argument("--silo", action="store_true", help="create stacks/Pulumi.tenant-<id>.yaml instead")
@@ -91,6 +97,10 @@ def run_add(args: argparse.Namespace) -> int:
         template = stackedit.StackText.read(project_dir / template_rel, template_rel)
         package = clouds.CLOUDS[args.cloud].package if args.cloud in clouds.CLOUDS else ""
         old, new = "", stackedit.silo_document(template, spec, environment=args.environment, cloud_package=package)
+        if args.copy_to:
+            silo = stackedit.StackText.parse(project_dir / relative, new, relative)
+            stackedit.add_backup_copy(silo, args.id, args.copy_to, relative)
+            new = silo.dump()
     else:
         relative = str(folder / f"Pulumi.{args.stack}.yaml")
         if not (project_dir / relative).is_file():
@@ -99,6 +109,8 @@ def run_add(args: argparse.Namespace) -> int:
         stack = stackedit.StackText.read(project_dir / relative, relative)
         _layout_warning(stack, relative)
         stackedit.add_tenant(stack, spec, relative)
+        if args.copy_to:
+            stackedit.add_backup_copy(stack, args.id, args.copy_to, relative)
         old, new = stack.text, stack.dump()
     stackedit.validate(new, relative, project.name)
     console.write_output(stackedit.unified_diff(old, new, relative), None)

@@ -19,7 +19,7 @@ For every stack file the project has, :func:`render_project` writes:
   operator authenticates to the workspace with it, as the operator's examples do) and to the
   ClusterRole ``plinth-stack-deployer`` with the Kubernetes kinds Plinth creates (``escalate``/
   ``bind`` on Roles, which tenant Roles need) - or to ``cluster-admin`` for a stack that installs
-  the monitoring Helm chart (it installs CRDs and cluster roles);
+  the monitoring or the Velero Helm chart (they install CRDs and cluster roles);
 * **waves**: dev stacks first, then staging stacks and a canary share of the production stacks,
   then the rest of production. A stack of a later wave lists every stack of the wave before it as a
   prerequisite (``succeededWithinDuration`` = ``--freshness``): the operator runs it only while all
@@ -64,13 +64,13 @@ _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 #: against the kinds of the committed plans, so a new kind cannot be forgotten here.
 MANAGED_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("", ("namespaces", "resourcequotas", "limitranges", "serviceaccounts", "configmaps", "secrets")),
+    ("batch", ("cronjobs",)),
     ("networking.k8s.io", ("networkpolicies",)),
+    # Cluster roles and bindings: the backup drills'. Kubernetes lets the deployer create only those that
+    # grant what it holds itself (no ``escalate``/``bind`` on ClusterRoles), so this grants nothing more.
     ("rbac.authorization.k8s.io", ("roles", "rolebindings", "clusterroles", "clusterrolebindings")),
     ("monitoring.coreos.com", ("prometheusrules", "podmonitors", "servicemonitors", "alertmanagerconfigs")),
-    # Backups: Velero schedules and locations, and the restore drill (a CronJob whose ClusterRole only
-    # reads named objects - permissions this role holds, so creating it needs no ``escalate``).
-    ("batch", ("cronjobs",)),
-    ("velero.io", ("schedules", "backupstoragelocations", "restores")),
+    ("velero.io", ("schedules", "backupstoragelocations")),
 )
 VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 
@@ -126,7 +126,8 @@ class StackInfo:
     tenants: list[dict[str, Any]]
     accounts: list[tuple[str, str]]
     secrets_provider: str = ""
-    installs_monitoring: bool = False
+    #: The stack installs a Helm chart that brings CRDs and cluster roles (monitoring, Velero).
+    installs_charts: bool = False
     kube_context: str = ""
 
     @property
@@ -166,6 +167,7 @@ def read_stack(project_dir: Path, stack: str) -> StackInfo:
         accounts.append((cloud, str(account)))
     monitoring = _mapping(raw.get("monitoring"))
     prometheus = _mapping(monitoring.get("prometheus"))
+    velero = _mapping(_mapping(raw.get("backup")).get("velero"))
     kubernetes = _mapping(raw.get("kubernetes"))
     return StackInfo(
         name=stack,
@@ -173,7 +175,8 @@ def read_stack(project_dir: Path, stack: str) -> StackInfo:
         tenants=tenants,
         accounts=accounts,
         secrets_provider=str(top.get("secretsprovider") or "") if isinstance(top, dict) else "",
-        installs_monitoring=bool(monitoring) and prometheus.get("mode", "install") == "install",
+        installs_charts=(bool(monitoring) and prometheus.get("mode", "install") == "install")
+        or (bool(velero) and velero.get("mode", "install") == "install"),
         kube_context=str(kubernetes.get("context") or ""),
     )
 
@@ -294,7 +297,7 @@ def service_account_name(info: StackInfo) -> str:
 def identity_objects(info: StackInfo, s: Settings) -> list[dict[str, Any]]:
     sa = service_account_name(info)
     subject = [{"kind": "ServiceAccount", "name": sa, "namespace": s.namespace}]
-    role = "cluster-admin" if info.installs_monitoring else DEPLOYER_ROLE
+    role = "cluster-admin" if info.installs_charts else DEPLOYER_ROLE
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(sa, s.namespace)},
         {

@@ -93,6 +93,22 @@ def test_s3_control_calls_with_an_endpoint_reach_it_instead_of_an_account_host_t
     assert report.checks["aws-s3-bucket-public-access-blocked"]["failed"] == 1
 
 
+def test_an_account_host_that_does_not_resolve_is_could_not_check_not_a_silent_skip(moto, monkeypatch):
+    from scripts.audit.aws import api
+
+    # Without the rewrite, S3 Control goes to <account>.<endpoint host>, which does not resolve.
+    monkeypatch.setattr(api, "_to_endpoint", lambda endpoint_url: lambda request, **_: None)
+    report = _run(moto, max_attempts=1)
+    errors = [f for f in report.errors if f.policy == "aws-s3-bucket-public-access-blocked"]
+    assert errors, "the account's public access block could not be read: the check must say so"
+    assert "s3:GetAccountPublicAccessBlock" in errors[0].message and "not reachable" in errors[0].message
+    assert errors[0].resource == f"account {seeding.ACCOUNT}", "the finding names the account it could not read"
+    assert report.checks["aws-s3-bucket-public-access-blocked"]["error"] >= 1
+    assert not [f for f in report.findings if f.policy == "aws-s3-bucket-public-access-blocked"
+                and f.resource == f"account {seeding.ACCOUNT}" and f.status != "error"], "never a pass"  # fmt: skip
+    assert report.exit_code == 2
+
+
 def test_a_denied_call_is_could_not_check_and_exit_2_never_a_pass(moto, capsys):
     boto3.client("ec2", endpoint_url=moto, region_name=seeding.REGION).create_volume(
         AvailabilityZone="eu-west-1a", Size=1

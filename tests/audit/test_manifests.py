@@ -64,3 +64,32 @@ def test_the_json_report_lists_the_files_and_the_counts(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert data["context"]["files"] == [str(HERE / "chart.yaml")]
     assert data["checks"]["kubernetes-rbac-clusteradmin-binding-forbidden"]["failed"] == 1
+
+
+def test_the_sarif_report_names_each_finding_with_its_rule_and_level(tmp_path):
+    out = tmp_path / "m.sarif"
+    assert cli.main(["audit", "manifests", str(HERE), "--format", "sarif", "--out", str(out)]) == 1
+    sarif = json.loads(out.read_text())
+    assert sarif["version"] == "2.1.0"
+    [run] = sarif["runs"]
+    rules = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    results = run["results"]
+    assert results and all(r["ruleId"] in rules for r in results), "every result points at a declared rule"
+    admin = [r for r in results if r["ruleId"] == "kubernetes-rbac-clusteradmin-binding-forbidden"]
+    assert len(admin) == 1 and admin[0]["level"] == "error", "a failed mandatory control is an error"
+    assert "shop-admin" in json.dumps(admin[0]), "the result names the object"
+
+
+def test_exit_codes_0_when_nothing_fails_1_for_a_failed_mandatory_control_2_when_unreadable(tmp_path, capsys):
+    clean = tmp_path / "clean.yaml"
+    clean.write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: shop}\ndata: {colour: blue}\n"
+    )
+    assert cli.main(["audit", "manifests", str(clean)]) == 0, "a ConfigMap without credentials fails nothing"
+    capsys.readouterr()
+    (tmp_path / "chart.yaml").write_text((HERE / "chart.yaml").read_text())  # binds cluster-admin
+    code = cli.main(["audit", "manifests", str(tmp_path), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"]["mandatory"] >= 1 and code == 1, "a cluster-admin binding is a failed mandatory control"
+    (tmp_path / "broken.yaml").write_text("kind: [unclosed\n")
+    assert cli.main(["audit", "manifests", str(tmp_path)]) == 2, "an unreadable file beats any verdict"

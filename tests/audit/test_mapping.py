@@ -133,3 +133,62 @@ def test_a_gap_stops_only_the_judgement_of_what_it_covers():
         "without the flow logs a VPC cannot be said to have none"
     )
     assert report.checks["aws-ec2-vpc-flowlogs-enabled"]["error"] == 1 and report.exit_code == 2
+
+
+def _account_run(name: str, subjects_: list[subjects.Subject]) -> Report:
+    from scripts.audit.aws import account
+    from scripts.audit.evaluate import settings
+
+    check = next(c for c in account.CHECKS if c.name == name)
+    report = Report(resources=len(subjects_), packs=[])
+    Run(report).evaluate([check], subjects_, settings([check], None))  # the check's defaults (90 days...)
+    return report
+
+
+def test_root_access_keys_fail_and_their_absence_passes():
+    with_keys = iam.root_account({"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 1}})
+    without = iam.root_account({"SummaryMap": {"AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0}})
+    report = _account_run("aws-account-root-accesskeys-absent", [
+        subjects.Subject(iam.ROOT, with_keys, name="root of 111111111111"),
+        subjects.Subject(iam.ROOT, without, name="root of 222222222222"),
+    ])  # fmt: skip
+    assert [(f.name, f.enforcementLevel) for f in report.of("violation")] == [("root of 111111111111", "mandatory")]
+    assert report.checks["aws-account-root-accesskeys-absent"]["passed"] == 1
+
+
+def test_access_keys_older_than_90_days_fail_unless_inactive():
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    keys = {
+        "old": iam.access_key("old", {"Status": "Active", "CreateDate": now - dt.timedelta(days=91)}),
+        "young": iam.access_key("young", {"Status": "Active", "CreateDate": now - dt.timedelta(days=89)}),
+        "parked": iam.access_key("parked", {"Status": "Inactive", "CreateDate": now - dt.timedelta(days=400)}),
+    }
+    report = _account_run("aws-iam-accesskey-rotated", [subjects.Subject(iam.ACCESS_KEY, props, name=user)
+                                                        for user, props in keys.items()])  # fmt: skip
+    [old] = report.of("violation")
+    assert old.name == "old" and "91 days old" in old.message, old.message
+    assert report.checks["aws-iam-accesskey-rotated"]["passed"] == 2, "a young key and an inactive one pass"
+
+
+def test_the_account_needs_one_logging_multi_region_trail_with_validation():
+    from scripts.audit.aws import cloudtrail, guardduty
+
+    region = subjects.Subject(guardduty.REGION, {}, name="eu-west-1", region="eu-west-1")
+    good = {"isMultiRegionTrail": True, "enableLogFileValidation": True, "enableLogging": True}
+    cases = {
+        "no trail": [],
+        "one region only": [{**good, "isMultiRegionTrail": False}],
+        "no validation": [{**good, "enableLogFileValidation": False}],
+        "stopped": [{**good, "enableLogging": False}],
+    }
+    for case, trails in cases.items():
+        found = [subjects.Subject(cloudtrail.TRAIL, t, name=f"trail-{i}") for i, t in enumerate(trails)]
+        report = _account_run("aws-cloudtrail-multiregion-enabled", [region, *found])
+        assert len(report.of("violation")) == 1, f"{case}: the account has no trail that records every region"
+    report = _account_run("aws-cloudtrail-multiregion-enabled", [
+        region, subjects.Subject(cloudtrail.TRAIL, {**good, "isMultiRegionTrail": False}, name="regional"),
+        subjects.Subject(cloudtrail.TRAIL, good, name="org-trail"),
+    ])  # fmt: skip
+    assert report.of("violation") == [] and report.errors == [], "one good trail is enough"

@@ -119,6 +119,12 @@ def test_the_report_command_names_the_file_that_cannot_be_used(tmp_path, capsys)
     assert "missing.json" in capsys.readouterr().err
     assert cli.main(["report", "compliance", "--state", str(state), "--out", str(tmp_path / "no" / "r.html")]) == 2
     assert "no such directory" in capsys.readouterr().err
+    for key, broken in (("checks.a", {"checks": {"a": 5}, "findings": []}),
+                        ("rules.x", {"checks": {}, "findings": [], "rules": {"x": {"bogus": 1}}})):  # fmt: skip
+        not_audit.write_text(json.dumps(broken))
+        assert cli.main(["report", "compliance", "--state", str(state), "--audit", str(not_audit)]) == 2
+        err = capsys.readouterr().err
+        assert f"{not_audit}: {key}:" in err and "Traceback" not in err, f"one line naming the file and key: {err}"
 
 
 def test_a_stack_export_alone_makes_a_report_with_every_framework(tmp_path):
@@ -134,3 +140,63 @@ def test_a_stack_export_alone_makes_a_report_with_every_framework(tmp_path):
     control = next(c for c in cis["controls"] if c["ref"] == "cis:aws-3.6")
     assert control["counts"]["state"]["failed"] == 1 and control["status"] == "failed"
     assert data["remediation"][0]["policy"] in {p for c in cis["controls"] for p in c["policies"]}
+
+
+def test_a_preview_file_gives_the_suppressions_with_owner_and_expiry_and_a_plan_most_severe_first(tmp_path):
+    from tests.diff.plans import plan, state, tenant, tenant_component
+
+    t = tenant("acme")
+    open_ssh = {"ingress": [{"protocol": "tcp", "fromPort": 22, "toPort": 22, "cidrBlocks": ["0.0.0.0/0"]}]}
+    preview = tmp_path / "preview.json"
+    preview.write_text(json.dumps(plan(
+        tenant_component("acme"),
+        state("aws:kms/key:Key", "acme-key", {"enableKeyRotation": False}, parent=t),
+        state("aws:ec2/securityGroup:SecurityGroup", "acme-sg", open_ssh, parent=t),
+        state("aws:cloudwatch/logGroup:LogGroup", "acme-logs", {"name": "acme"}, parent=t),
+    )))  # fmt: skip
+    waiver = {"resource": "acme-key", "reason": "rotation by the HSM, PLAT-7", "owner": "security",
+              "expires": "2999-01-01"}  # fmt: skip
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"aws-kms-key-rotation-enabled": {"suppressions": [waiver]}}))
+    common = ["report", "compliance", "--preview-json", str(preview), "--config", str(config)]
+    assert cli.main([*common, "--format", "json", "--out", str(tmp_path / "r.json")]) == 0
+    assert cli.main([*common, "--out", str(tmp_path / "r.html")]) == 0
+    data = json.loads((tmp_path / "r.json").read_text())
+    assert [s["kind"] for s in data["sources"]] == ["preview"]
+
+    [waived] = data["suppressions"]
+    assert waived["policy"] == "aws-kms-key-rotation-enabled" and waived["name"] == "acme-key"
+    assert waived["suppression"]["owner"] == "security" and waived["suppression"]["expires"] == "2999-01-01"
+
+    steps = data["remediation"]
+    assert [s["step"] for s in steps] == list(range(1, len(steps) + 1))
+    ranks = [["critical", "high", "medium", "low"].index(s["severity"]) for s in steps]
+    assert ranks == sorted(ranks) and len(set(ranks)) >= 3, f"most severe first: {[s['severity'] for s in steps]}"
+    assert steps[0]["policy"] == "aws-ec2-securitygroup-admin-ports-restricted" and steps[0]["resources"] == ["acme-sg"]
+    assert "aws-kms-key-rotation-enabled" not in {s["policy"] for s in steps}, "a waived finding is not to fix"
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.table, self.rows = "", {"suppressions": [], "remediation": []}
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "table":
+                self.table = dict(attrs).get("id") or ""
+            if tag == "tr" and self.table in self.rows:
+                self.rows[self.table].append("")
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.table = ""
+
+        def handle_data(self, data):
+            if self.table in self.rows and self.rows[self.table]:
+                self.rows[self.table][-1] += data.strip() + " "
+
+    page = Rows()
+    page.feed((tmp_path / "r.html").read_text())
+    waived_rows = [r for r in page.rows["suppressions"] if "acme-key" in r]
+    assert waived_rows and "security" in waived_rows[0] and "2999-01-01" in waived_rows[0], page.rows["suppressions"]
+    shown = [next(p for p in (s["policy"] for s in steps) if p in row) for row in page.rows["remediation"][1:]]
+    assert shown == [s["policy"] for s in steps], "the page lists the plan's steps in the JSON's order"

@@ -29,8 +29,29 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "benchmarks"))
+sys.path.insert(0, str(ROOT))
 
 from preview_scale import pooled_stack  # noqa: E402 - the same tenant mix as the preview benchmark
+
+from components.conventions import PRODUCTION_TIERS  # noqa: E402
+
+#: Where each cloud's production tenants copy their backups (a second region next to the dev stack's).
+COPY_TO = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "northeurope"}
+
+
+def with_backup_copies(config: dict) -> dict:
+    """The stack's backup settings for its own tenants: production tiers copy to a second region.
+
+    The dev stack's ``plinth:backup.tenants`` name dev's tenants; the generated stacks have others, and
+    the backup rules require a copy in a second region for production-tier tenants with cloud data.
+    """
+    backup = dict(config.get("plinth:backup") or {})
+    backup["tenants"] = {
+        t["id"]: {"copyTo": {"region": COPY_TO[t["cloud"]]}}
+        for t in config["plinth:tenants"]
+        if t["tier"] in PRODUCTION_TIERS and t["cloud"] in COPY_TO
+    }
+    return {**config, "plinth:backup": backup}
 
 
 def write_project(project: Path, n: int) -> list[str]:
@@ -38,11 +59,13 @@ def write_project(project: Path, n: int) -> list[str]:
     shutil.copy(ROOT / "Pulumi.yaml", project)
     shutil.copy(ROOT / "__main__.py", project)
     pooled = pooled_stack(n)
+    pooled["config"] = with_backup_copies(pooled["config"])
     (project / "stacks" / "Pulumi.pooled.yaml").write_text(yaml.safe_dump(pooled, sort_keys=False))
     silos = []
     for tenant in pooled["config"]["plinth:tenants"]:
         config = {k: v for k, v in pooled["config"].items() if k != "plinth:tenants"}
         config["plinth:tenants"] = [tenant]
+        config = with_backup_copies(config)
         name = f"tenant-{tenant['id']}"
         (project / "stacks" / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}, sort_keys=False))
         silos.append(name)

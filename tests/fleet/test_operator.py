@@ -179,6 +179,18 @@ def test_a_stack_that_installs_the_monitoring_chart_is_bound_to_cluster_admin():
     assert bindings["pulumi-dev-auth-delegator"]["roleRef"]["name"] == "system:auth-delegator"
 
 
+def test_a_stack_that_installs_velero_without_the_monitoring_chart_is_bound_to_cluster_admin(tmp_path):
+    project = fleet_project(tmp_path, prod=0)
+    dev = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
+    assert dev["config"]["plinth:backup"]["velero"]["mode"] == "install", "the dev stack installs Velero"
+    del dev["config"]["plinth:monitoring"]
+    (project / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump(dev))
+    bindings = {o["metadata"]["name"]: o for o in rendered_objects(project).all_objects()
+                if o["kind"] == "ClusterRoleBinding"}  # fmt: skip
+    assert bindings["pulumi-dev-deployer"]["roleRef"]["name"] == "cluster-admin", "the Velero chart installs CRDs"
+    assert bindings["pulumi-tenant-acme-deployer"]["roleRef"]["name"] == operator.DEPLOYER_ROLE
+
+
 def test_secrets_provider_and_backend(tmp_path):
     project = fleet_project(tmp_path, prod=0)
     path = project / "stacks" / "Pulumi.staging.yaml"

@@ -155,3 +155,21 @@ def test_changes_against_a_base_revision_in_the_same_worker(tmp_path):
     (stack,) = json.loads(done.stdout)["stacks"]
     assert stack["changes"]["update"] == 1 and stack["changes"]["create"] == 0, stack
     assert git(repo, "worktree", "list").count("\n") == 1, "the base checkout is removed"
+
+
+def test_the_command_summarises_every_stack_and_exits_with_the_worst(tmp_path, capsys):
+    from scripts import cli
+
+    project = mini_project(tmp_path)
+    out = tmp_path / "fleet.json"
+    code = cli.main(["fleet", "preview", "--jobs", "2", "--project-dir", str(project), "--format", "json",
+                     "--out", str(out)])  # fmt: skip
+    doc = json.loads(out.read_text())
+    by_stack = {s["stack"]: s for s in doc["stacks"]}
+    assert set(by_stack) == {"a", "b", "c"}, "every stack in stacks/ when none is named"
+    assert by_stack["c"]["exit_code"] == 2 and by_stack["a"]["exit_code"] in (0, 1)
+    assert code == 2 and doc["exitCode"] == 2, "the fleet's exit code is the worst of its stacks"
+    assert cli.main(["fleet", "preview", "--stack", "a", "--stack", "b", "--project-dir", str(project)]) in (0, 1)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines[1:3]] == ["a", "b"], lines
+    assert lines[-1].startswith("2 stack(s), 6 resources:") and "0 could not be previewed" in lines[-1], lines[-1]

@@ -100,7 +100,10 @@ class Api:
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
-        with self._lock:
+        known = self._clients.get(key)  # a made client is used without waiting for others being made
+        if known is not None:
+            return known
+        with self._lock:  # a boto3 session makes one client at a time
             if key not in self._clients:
                 self._clients[key] = self._new_client(service, region)
             return self._clients[key]
