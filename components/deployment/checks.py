@@ -170,3 +170,35 @@ def quota_problems(spec: DeploymentsSpec, quotas: dict[str, dict[str, str | int]
             index = mine[excess.tipping][0]
             problems.append((f"deployments.services[{index}]", excess.message(tenant)))
     return problems
+
+
+def tenant_facts(tenant: Any, cfg: Any) -> tuple[dict[str, Any], str | None]:
+    """What a tenant's deployments need from its cloud: the pod's workload identity (``workload_identity``) and
+    where the tenant's bucket is (``data_uri``, None without a cloud), from the cloud's tenant module."""
+    if tenant.cloud == "none":
+        return {}, None
+    settings = cfg.cloud_settings(tenant.cloud)
+    if settings is None:
+        return {}, None
+    import pulumi
+
+    from components import clouds
+    from components.config import region_of_tenant
+    from components.tenant.context import TenantContext
+
+    ctx = TenantContext(
+        name=tenant.id,
+        spec=tenant,
+        environment=cfg.environment,
+        cluster=cfg.kubernetes,
+        settings=settings,
+        region=region_of_tenant(tenant, cfg),
+        links={},
+        tags={},
+        opts=pulumi.ResourceOptions(),
+        data_opts=pulumi.ResourceOptions(),
+    )
+    cloud = clouds.cloud(tenant.cloud)
+    identity: dict[str, Any] = cloud.tenant_function("workload_identity")(ctx)
+    uri: str = cloud.tenant_function("data_uri")(ctx)
+    return identity, uri

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from components import conventions
 from components.base import DnsLabel, Secret, StrictModel, Text
@@ -50,8 +50,18 @@ SubdomainName = Annotated[
     str,
     StringConstraints(max_length=253, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"),
 ]
+
+
 #: IANA service names, which Kubernetes port names are (at most 15 characters, a letter among them).
-PortName = Annotated[str, StringConstraints(pattern=r"^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$")]
+def _has_letter(value: str) -> str:
+    if not re.search(r"[a-z]", value):
+        raise ValueError("a port name needs a letter (IANA service names are never all digits)")
+    return value
+
+
+PortName = Annotated[
+    str, StringConstraints(pattern=r"^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$"), AfterValidator(_has_letter)
+]
 #: Names of Deployments, Rollouts and Services: DNS labels short enough for ``<name>-preview`` and the
 #: ReplicaSet hashes Kubernetes appends to pod names.
 WorkloadName = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z]([a-z0-9-]*[a-z0-9])?$")]
@@ -457,6 +467,36 @@ class ArgoRolloutsSettings(StrictModel):
     namespace: DnsLabel = "argo-rollouts"
 
 
+class TenantQuota(StrictModel):
+    """The tenant's ResourceQuota as the deployment checks it (``components.tenant.kubernetes.quota``)."""
+
+    cpu: Quantity
+    memory: Quantity
+    pods: Annotated[int, Field(ge=0)]
+    gpus: Annotated[int, Field(ge=0)] = 0
+
+
+class DeploymentTenant(StrictModel):
+    """What a deployment needs to know of its tenant (the component's ``tenant`` argument)."""
+
+    id: TenantRef
+    tier: Literal["free", "standard", "premium", "enterprise"]
+    labels: dict[str, str] = Field(default_factory=dict)
+    quota: TenantQuota
+    data_uri: Annotated[str, StringConstraints(pattern=r"^(s3://|gs://|https://)[^\s]+$")] | None = None
+    azure_workload_identity: bool = False
+    gcp_workload_identity_provider: Annotated[str, StringConstraints(pattern=r"^projects/[^\s]+$")] | None = None
+
+    @property
+    def identity(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.azure_workload_identity:
+            out["azure_workload_identity"] = True
+        if self.gcp_workload_identity_provider:
+            out["gcp_workload_identity_provider"] = self.gcp_workload_identity_provider
+        return out
+
+
 class DeploymentsSpec(StrictModel):
     argo_rollouts: ArgoRolloutsSettings = Field(default_factory=ArgoRolloutsSettings)
     prometheus_url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s/]+(:\d+)?(/[^\s]*)?$")] | None = None
@@ -485,6 +525,14 @@ class DeploymentsSpec(StrictModel):
     @property
     def uses_keda(self) -> bool:
         return any(s.autoscaling is not None and s.autoscaling.keda is not None for s in self.services)
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def duration_seconds(value: str) -> int:
+    """A :data:`Duration` (``90s``, ``5m``, ``1h``) in seconds."""
+    return int(value[:-1]) * _SECONDS[value[-1]]
 
 
 def prometheus_url(spec: DeploymentsSpec, monitoring_namespace: str) -> str:
