@@ -11,7 +11,7 @@ from typing import Any, NotRequired, Optional, TypedDict
 import pulumi
 
 from components import conventions, k8s
-from components.args import ArgsError, input_error, unknown_keys, validate
+from components.args import ArgsError, input_error, snake_case, unknown_keys, validate
 from components.capability import BuildContext
 from components.deployment import analysis, autoscaling, checks, quota, rollouts, strategies, workload
 from components.deployment.spec import ArgoRolloutsSettings, DeploymentsSpec, DeploymentTenant, ServiceSpec
@@ -382,22 +382,23 @@ class Validated:
 
     def _problems(self) -> list[tuple[str, str]]:
         s, tenant = self.service, self.tenant
-        found: list[tuple[str, str]] = []
+        own: list[tuple[str, str]] = []  # paths below args
+        found: list[tuple[str, str]] = []  # paths below args.service, as the stack config names them
         if s.tenant != tenant.id:
-            found.append(("service.tenant", f"is {s.tenant!r} but args.tenant.id is {tenant.id!r}"))
+            own.append(("service.tenant", f"is {s.tenant!r} but args.tenant.id is {tenant.id!r}"))
         found += checks.service_problems(s)
         if s.slo is not None:
             if self.slo is None:
-                found.append(("slo", f"service.slo names {s.slo!r}: pass that SLO"))
+                own.append(("slo", f"service.slo names {s.slo!r}: pass that SLO"))
             elif s.slo.rpartition("/")[2] != self.slo.name or self.slo.tenant not in (None, s.tenant):
-                found.append(("slo", f"is {self.slo.service}/{self.slo.name}, not the SLO {s.slo!r} service.slo names"))
+                own.append(("slo", f"is {self.slo.service}/{self.slo.name}, not the SLO {s.slo!r} service.slo names"))
             else:
                 found += checks.slo_problems(s, self.slo)
         found += checks.model_problems(s, tenant.quota.gpus, tenant.data_uri, tenant.tier)
-        hard = tenant.quota.model_dump()
-        for excess in quota.excesses([checks.footprint(s)], hard):
-            found.append(("tenant.quota", excess.message(tenant.id)))
-        return [(f"args.{key}" if not key.startswith("args.") else key, message) for key, message in found]
+        for excess in quota.excesses([checks.footprint(s)], tenant.quota.model_dump()):
+            own.append(("tenant.quota", excess.message(tenant.id)))
+        below = [(f"service.{'.'.join(snake_case(part) for part in key.split('.'))}", m) for key, m in found]
+        return [(f"args.{key}", message) for key, message in [*own, *below]]
 
     @property
     def target(self) -> workload.Target:
