@@ -39,8 +39,11 @@ def _service_problems(cfg: StackConfig, spec: DeploymentsSpec) -> list[Problem]:
         if service.slo is not None:
             slo, why = checks.find_slo(slos, service.slo, service.tenant)
             found += [("slo", why)] if why else checks.slo_problems(service, slo)
-        _identity, bucket = checks.tenant_facts(tenant, cfg)
-        found += checks.model_problems(service, int(quota(tenant)["gpus"]), bucket, tenant.tier)
+        # Where the bucket is comes from the tenant's cloud module (which imports its provider SDK): the
+        # TenantDeployment checks it; here only that there is one.
+        gpus = int(quota(tenant)["gpus"])
+        found += checks.model_problems(service, gpus, None, tenant.tier, bucket_known=tenant.cloud == "none")
+        found += checks.egress_problems(service, tenant)
         problems += [(f"{at}.{key}", message) for key, message in found]
     return problems
 

@@ -102,8 +102,13 @@ def surge_problems(service: ServiceSpec) -> list[Problem]:
     return []
 
 
-def model_problems(service: ServiceSpec, tenant_gpus: int, bucket_uri: str | None, tier: str) -> list[Problem]:
-    """GPUs the tier has no quota for, an artefact outside the tenant's bucket, a share pods cannot split."""
+def model_problems(
+    service: ServiceSpec, tenant_gpus: int, bucket_uri: str | None, tier: str, *, bucket_known: bool = True
+) -> list[Problem]:
+    """GPUs the tier has no quota for, an artefact outside the tenant's bucket, a share pods cannot split.
+
+    ``bucket_known=False``: the caller cannot say where the bucket is (the stack-config check, which must not
+    import the provider SDKs the tenant modules need); the component checks it when it is built."""
     model = service.model
     if model is None:
         return []
@@ -116,9 +121,9 @@ def model_problems(service: ServiceSpec, tenant_gpus: int, bucket_uri: str | Non
                 "(premium, enterprise), or serve the model on CPUs (gpus: 0)",
             )
         )
-    if bucket_uri is None:
+    if bucket_known and bucket_uri is None:
         problems.append(("model.uri", f"tenant {service.tenant} has no bucket (cloud: none) to read the model from"))
-    elif not model.uri.startswith(bucket_uri):
+    elif bucket_known and bucket_uri is not None and not model.uri.startswith(bucket_uri):
         problems.append(
             (
                 "model.uri",
@@ -138,6 +143,21 @@ def model_problems(service: ServiceSpec, tenant_gpus: int, bucket_uri: str | Non
                 )
             )
     return problems
+
+
+def egress_problems(service: ServiceSpec, tenant: Any) -> list[Problem]:
+    """A model server reads its artefacts from the tenant's bucket: Plinth's NetworkPolicies deny a tenant's pods
+    every destination outside the namespace but DNS and ``allowedEgress``, so without any the model never loads."""
+    if service.model is None or tenant.cloud == "none" or tenant.allowed_egress:
+        return []
+    return [
+        (
+            "model.uri",
+            f"tenant {tenant.id} allows no egress (plinth:tenants[].allowedEgress is empty), so the model server "
+            "cannot reach its bucket or its cloud's token service: add their addresses (or a private endpoint's) "
+            f"to tenant {tenant.id}'s allowedEgress",
+        )
+    ]
 
 
 def service_problems(service: ServiceSpec) -> list[Problem]:

@@ -29,6 +29,10 @@ SLO: dict[str, Any] = {
 }
 
 
+#: S3 in eu-west-1 (what a model server on AWS reads its artefacts from).
+S3_EGRESS = [{"cidr": "52.95.0.0/16", "ports": [443]}]
+
+
 def service(**overrides: Any) -> dict[str, Any]:
     """A small rolling service of tenant acme."""
     doc: dict[str, Any] = {
@@ -83,7 +87,7 @@ def deployment_stack(
     **section: Any,
 ) -> dict[str, Any]:
     """A stack with tenants (default: acme, premium on AWS), the SLO and ``services``."""
-    tenant_docs = tenants if tenants is not None else [tenant(tier="premium", cloud="aws")]
+    tenant_docs = tenants if tenants is not None else [tenant(tier="premium", cloud="aws", allowedEgress=S3_EGRESS)]
     doc = stack(*tenant_docs)
     doc["monitoring"] = {"slos": copy.deepcopy(slos if slos is not None else [SLO])}
     doc["deployments"] = {"services": list(services), **section}
@@ -116,6 +120,7 @@ __all__ = [
     "DIGEST",
     "IMAGE",
     "SLO",
+    "S3_EGRESS",
     "BASE_STACK",
     "service",
     "canary",

@@ -14,10 +14,12 @@ from scripts import cli
 from tests.deployment.helpers import (
     BASE_STACK,
     IMAGE,
+    S3_EGRESS,
     SLO,
     canary,
     deployment_stack,
     model_service,
+    run_platform,
     service,
     tenant,
 )
@@ -104,15 +106,32 @@ def test_bad_specs_are_refused_naming_the_key(spec, key, words):
 
 def test_a_model_on_a_tier_without_gpu_quota_is_refused():
     bucket = f"s3://plinth-dev-acme-data-{BASE_STACK['aws']['accountId']}/"
-    doc = deployment_stack(model_service(bucket), tenants=[tenant(tier="standard", cloud="aws")])
+    doc = deployment_stack(
+        model_service(bucket), tenants=[tenant(tier="standard", cloud="aws", allowedEgress=S3_EGRESS)]
+    )
     message = problems(doc)
     assert "plinth:deployments.services[0].model.gpus" in message and "has no GPU quota" in message, message
 
 
-def test_a_model_outside_the_tenants_bucket_is_refused():
+def test_a_model_whose_tenant_allows_no_egress_cannot_load_and_is_refused():
+    bucket = f"s3://plinth-dev-acme-data-{BASE_STACK['aws']['accountId']}/"
+    message = problems(deployment_stack(model_service(bucket), tenants=[tenant(tier="premium", cloud="aws")]))
+    assert "plinth:deployments.services[0].model.uri: tenant acme allows no egress" in message, message
+
+
+def test_a_model_outside_the_tenants_bucket_is_refused_before_anything_is_created():
+    """The tenant's bucket name comes from its cloud module (and provider SDK): the component checks it."""
     doc = deployment_stack(model_service("s3://somebody-elses-bucket/"))
+    with pytest.raises(Exception) as err:
+        run_platform(doc)
+    message = str(err.value)
+    assert "TenantDeployment acme-whisper: args.service.model.uri: must be in tenant acme's bucket" in message, message
+
+
+def test_a_model_of_a_tenant_without_cloud_has_no_bucket():
+    doc = deployment_stack(model_service("s3://b/"), tenants=[tenant(tier="premium", cloud="none")])
     message = problems(doc)
-    assert "plinth:deployments.services[0].model.uri: must be in tenant acme's bucket" in message, message
+    assert "plinth:deployments.services[0].model.uri: tenant acme has no bucket (cloud: none)" in message, message
 
 
 def test_an_slo_whose_page_alert_is_disabled_cannot_judge_a_canary():
