@@ -508,12 +508,15 @@ class DeploymentsSpec(StrictModel):
 
     @model_validator(mode="after")
     def _unique(self) -> "DeploymentsSpec":
-        seen: dict[tuple[str, str], int] = {}
+        seen: dict[str, int] = {}
         for i, s in enumerate(self.services):
-            key = (s.tenant, s.name)
+            # The TenantDeployment's name is <tenant>-<name>: tenant a-b's c and tenant a's b-c would share it.
+            key = f"{s.tenant}-{s.name}"
             if key in seen:
+                other = self.services[seen[key]]
                 raise ValueError(
-                    f"services[{i}]: tenant {s.tenant} has two deployments named {s.name} (also services[{seen[key]}])"
+                    f"services[{i}]: tenant {s.tenant}'s deployment {s.name} and tenant {other.tenant}'s "
+                    f"{other.name} (services[{seen[key]}]) would both be named {key}: rename one"
                 )
             seen[key] = i
         return self

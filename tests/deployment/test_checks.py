@@ -189,3 +189,11 @@ def test_preview_exits_2_with_the_quota_message(make_project, capsys):
     assert "need 4.75Gi memory (limits.memory) but the quota allows 4Gi" in lines[1], lines[1]
     assert "need 38 pods (pods) but the quota allows 20" in lines[2], lines[2]
     assert "Traceback" not in err
+
+
+def test_two_deployments_that_would_share_a_name_are_refused():
+    doc = deployment_stack(service(), service())
+    assert "plinth:deployments: services[1]: tenant acme's deployment api and tenant acme's api" in problems(doc)
+    a, ab = tenant(id="a", tier="premium"), tenant(id="a-b", tier="premium")
+    doc = deployment_stack(service(tenant="a-b", name="c"), service(tenant="a", name="b-c"), tenants=[a, ab])
+    assert "would both be named a-b-c: rename one" in problems(doc)
