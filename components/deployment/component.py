@@ -359,6 +359,12 @@ def _counts(strategy: Any) -> Any:
     return out
 
 
+def _names(ref: str, slo: SloSpec) -> bool:
+    """Whether ``ref`` (``name`` or ``service/name``) names ``slo``."""
+    service, _, name = ref.rpartition("/")
+    return name == slo.name and service in ("", slo.service)
+
+
 class Validated:
     """The arguments after validation: the spec, its tenant, its SLO, and every check the stack runs."""
 
@@ -390,7 +396,7 @@ class Validated:
         if s.slo is not None:
             if self.slo is None:
                 own.append(("slo", f"service.slo names {s.slo!r}: pass that SLO"))
-            elif s.slo.rpartition("/")[2] != self.slo.name or self.slo.tenant not in (None, s.tenant):
+            elif not _names(s.slo, self.slo) or self.slo.tenant not in (None, s.tenant):
                 own.append(("slo", f"is {self.slo.service}/{self.slo.name}, not the SLO {s.slo!r} service.slo names"))
             else:
                 found += checks.slo_problems(s, self.slo)

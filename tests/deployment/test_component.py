@@ -64,6 +64,10 @@ def test_the_component_runs_from_plain_arguments():
         (lambda a: a.update(colour="blue"), "args.colour: unknown key"),
         (lambda a: a.pop("slo"), "args.slo: service.slo names 'availability': pass that SLO"),
         (lambda a: a["slo"].update(name="latency"), "args.slo: is api/latency, not the SLO 'availability'"),
+        (
+            lambda a: a["service"].update(slo="web/availability"),
+            "args.slo: is api/availability, not the SLO 'web/availability'",
+        ),
         (lambda a: a["tenant"].update(id="globex"), "args.service.tenant: is 'acme' but args.tenant.id is 'globex'"),
         (lambda a: a.update(environment="qa"), "args.environment: must be dev, staging or prod"),
         (
