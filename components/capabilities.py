@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from components import backup, monitoring, tenant
+from components import backup, deployment, monitoring, tenant
 from components.capability import Capability, in_dependency_order
 
 #: In the order the Platform builds them (each after the capabilities it reads).
-CAPABILITIES: list[Capability[Any]] = in_dependency_order([tenant.CAPABILITY, monitoring.CAPABILITY, backup.CAPABILITY])
+CAPABILITIES: list[Capability[Any]] = in_dependency_order(
+    [tenant.CAPABILITY, monitoring.CAPABILITY, backup.CAPABILITY, deployment.CAPABILITY]
+)

@@ -10,7 +10,6 @@ Adding a cloud means one entry here, one ``components/tenant/<cloud>.py`` and on
 module.
 """
 
-
 import importlib
 import ipaddress
 import re
@@ -224,6 +223,12 @@ class Cloud:
     def tenant_builder(self) -> Callable[..., Any]:
         build: Callable[..., Any] = importlib.import_module(self.tenant_module).build
         return build
+
+    def tenant_function(self, name: str) -> Callable[..., Any]:
+        """A pure function of the cloud's tenant module that workloads use: ``data_uri(ctx)`` (where the
+        tenant's bucket is, as a URI) or ``workload_identity(ctx)`` (what a pod needs to act as the tenant)."""
+        function: Callable[..., Any] = getattr(importlib.import_module(self.tenant_module), name)
+        return function
 
     def cluster_identity_builder(self, cluster: Any) -> Callable[..., dict[str, Any]] | None:
         """What the stack creates once so this cloud trusts the cluster's workloads (None: nothing)."""

@@ -29,7 +29,7 @@ T = TypeVar("T")
 TagKey = Annotated[str, StringConstraints(min_length=1, max_length=63, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]*$")]
 TagValue = Annotated[str, StringConstraints(max_length=256)]
 #: Sections this version does not ship; setting one is an error (a typo is never silently ignored).
-RESERVED: dict[str, str] = {"deployments": "deployments"}
+RESERVED: dict[str, str] = {}
 
 
 class StackConfig(StrictModel):

@@ -100,7 +100,7 @@ def test_dev_stack_is_valid(project_root):
         ),
         (
             {"plinth:deployments": {"canary": []}},
-            "plinth:deployments: deployments is not available in this version of Plinth yet",
+            "plinth:deployments.canary: unknown key; allowed keys here: argoRollouts, kedaNamespace, prometheusUrl",
         ),
         (
             {"plinth:backup": {"vaults": []}},

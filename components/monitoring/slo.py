@@ -276,14 +276,33 @@ def burn_condition(slo: SloSpec, factor: float, long: str, short: str) -> str:
     )
 
 
+def severity_condition(slo: SloSpec, severity: str) -> str:
+    """The burn-rate expression of the SLO's ``page`` or ``ticket`` alert: the alert's ``expr``, and (for
+    ``page``) what a canary analysis measures (:func:`page_analysis_query`), so the two cannot drift."""
+    conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
+    return "\nor\n".join(conditions)
+
+
+#: Argo Rollouts AnalysisTemplate conditions over :func:`page_analysis_query`'s result (its one sample):
+#: the measurement fails exactly when the page alert's expression returns a series, i.e. when it pages.
+PAGE_ANALYSIS_FAILURE = "result[0] > 0"
+PAGE_ANALYSIS_SUCCESS = "result[0] == 0"
+
+
+def page_analysis_query(slo: SloSpec) -> str:
+    """The SLO's page condition as one number a rollout analysis can judge: how many series of the page
+    alert's own expression (:func:`severity_condition`) are firing now, 0 when none (``or on() vector(0)``:
+    Argo Rollouts reads an empty result as an error, not as healthy)."""
+    return f"count(\n{severity_condition(slo, 'page')}\n) or on() vector(0)"
+
+
 def _burn_rule(slo: SloSpec, severity: str, base: Mapping[str, str], annotations: Mapping[str, str]) -> dict[str, Any]:
     a = slo.alerting
     options = a.options(severity)
     priority = a.page_priority if severity == "page" else a.ticket_priority
-    conditions = [burn_condition(slo, f, long, short) for sev, f, long, short in burn_alerts(slo) if sev == severity]
     return {
         "alert": a.name,
-        "expr": "\nor\n".join(conditions),
+        "expr": severity_condition(slo, severity),
         "labels": {**base, **options.labels, "sloth_severity": severity, "severity": severity, "priority": priority},
         "annotations": {"title": TITLE.format(severity=severity), **annotations, **options.annotations},
     }

@@ -35,6 +35,17 @@ def bucket_name(ctx: TenantContext) -> str:
     return ctx.physical("data", ctx.settings.account_id, max_len=conventions.S3_BUCKET_MAX)
 
 
+def data_uri(ctx: TenantContext) -> str:
+    """Where the tenant's workloads find its data (model artefacts...): the data bucket, as a URI."""
+    return f"s3://{bucket_name(ctx)}/"
+
+
+def workload_identity(ctx: TenantContext) -> dict[str, Any]:
+    """What a pod needs, beyond running as the tenant's ServiceAccount, to act as the tenant on AWS: nothing.
+    The EKS pod identity webhook mounts the IRSA token for the role annotated on the ServiceAccount."""
+    return {}
+
+
 def log_bucket_name(ctx: TenantContext) -> str:
     return ctx.physical("logs", ctx.settings.account_id, max_len=conventions.S3_BUCKET_MAX)
 

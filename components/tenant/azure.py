@@ -19,6 +19,8 @@ TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 SOFT_DELETE_DAYS = 90
 KEY_ROTATION = "P90D"
 KEY_EXPIRY = "P1Y"
+#: The blob container holding the tenant's data in its storage account.
+DATA_CONTAINER = "data"
 
 
 def resource_group_name(ctx: TenantContext) -> str:
@@ -45,6 +47,20 @@ def storage_account_name(ctx: TenantContext) -> str:
         max_len=conventions.AZURE_STORAGE_MAX,
         alnum_only=True,
     )
+
+
+def data_uri(ctx: TenantContext) -> str:
+    """Where the tenant's workloads find its data (model artefacts...): the ``data`` container, as a URI."""
+    return f"https://{storage_account_name(ctx)}.blob.core.windows.net/{DATA_CONTAINER}/"
+
+
+def workload_identity(ctx: TenantContext) -> dict[str, Any]:
+    """What a pod needs to act as the tenant on Azure: the label that makes the Azure Workload Identity
+    webhook project a token for the client id annotated on the ServiceAccount (a federated credential exists
+    only when the cluster has an OIDC issuer)."""
+    if ctx.cluster is None or ctx.cluster.oidc_issuer_url is None:
+        return {}
+    return {"azure_workload_identity": True}
 
 
 def role_definition(subscription_id: str, role: str) -> str:
@@ -245,7 +261,7 @@ def build(ctx: TenantContext) -> CloudResult:
     audit_logs(ctx, group, vault, rg, location)
     container = azure.storage.BlobContainer(
         f"{name}-data",
-        container_name="data",
+        container_name=DATA_CONTAINER,
         account_name=storage_account_name(ctx),
         resource_group_name=rg,
         public_access="None",
@@ -254,7 +270,7 @@ def build(ctx: TenantContext) -> CloudResult:
     outputs: dict[str, Any] = {
         "resource_group": resource_group_name(ctx),
         "storage_account": storage_account_name(ctx),
-        "container": "data",
+        "container": DATA_CONTAINER,
         "key_vault": vault_name(ctx),
         "key_id": f"{vault_uri(ctx)}keys/data",
         "region": location,

@@ -78,6 +78,57 @@ def credential_configuration(provider: str, email: str) -> dict[str, Any]:
     }
 
 
+def data_uri(ctx: TenantContext) -> str:
+    """Where the tenant's workloads find its data (model artefacts...): the data bucket, as a URI."""
+    return f"gs://{bucket_name(ctx)}/"
+
+
+def workload_identity(ctx: TenantContext) -> dict[str, Any]:
+    """What a pod needs to act as the tenant on GCP. On GKE nothing (the ServiceAccount's annotation); on
+    any other cluster with an issuer, the Workload Identity Federation provider whose audience its
+    projected token must carry (:func:`federation_volume`)."""
+    cluster = ctx.cluster
+    if cluster is None or cluster.distribution == "gke" or cluster.oidc_issuer_url is None:
+        return {}
+    provider = provider_name(ctx.settings.project_number, ctx.environment, cluster.oidc_issuer_url)
+    return {"gcp_workload_identity_provider": provider}
+
+
+#: Where a pod mounts the credential configuration and its token (the directory of TOKEN_PATH).
+CREDENTIALS_DIR = TOKEN_PATH.rsplit("/", 1)[0]
+#: Lifetime of the projected token; the kubelet renews it at 80 %.
+TOKEN_SECONDS = 3600
+
+
+def federation_volume(provider: str) -> dict[str, Any]:
+    """The projected volume a pod on a cluster other than GKE mounts at CREDENTIALS_DIR: the tenant's
+    ``workload-identity`` ConfigMap (the credential configuration, which reads the token from TOKEN_PATH)
+    and a ServiceAccount token for the provider's audience. Set GOOGLE_APPLICATION_CREDENTIALS to
+    ``CREDENTIALS_DIR/CREDENTIALS_FILE``."""
+    from components.tenant.kubernetes import IDENTITY_CONFIG_MAP
+
+    return {
+        "name": "gcp-workload-identity",
+        "projected": {
+            "sources": [
+                {
+                    "configMap": {
+                        "name": IDENTITY_CONFIG_MAP,
+                        "items": [{"key": CREDENTIALS_FILE, "path": CREDENTIALS_FILE}],
+                    }
+                },
+                {
+                    "serviceAccountToken": {
+                        "audience": f"//iam.googleapis.com/{provider}",
+                        "expirationSeconds": TOKEN_SECONDS,
+                        "path": TOKEN_PATH.rsplit("/", 1)[1],
+                    }
+                },
+            ]
+        },
+    }
+
+
 def key_ring_id(ctx: TenantContext) -> str:
     """``projects/<p>/locations/<region>/keyRings/<name>``: the provider's id format."""
     ring = ctx.physical("keyring", max_len=conventions.GCP_KMS_MAX)

@@ -54,8 +54,10 @@ from policies.gcp import (
     storage_bucket_versioning_enabled,
 )
 from policies.kubernetes import (
+    autoscaler_minreplicas_production,
     namespace_podsecurity_restricted,
     rbac_clusterrolebinding_tenant_forbidden,
+    rollout_analysis_required,
     velero_schedule_namespace_covered,
 )
 from policies.stack import (
@@ -119,6 +121,8 @@ POLICIES = tuple(
         tenant_namespace_isolated,
         namespace_podsecurity_restricted,
         rbac_clusterrolebinding_tenant_forbidden,
+        rollout_analysis_required,
+        autoscaler_minreplicas_production,
     )
 )
 INITIAL_CONFIG = None

@@ -420,6 +420,41 @@ CASES: dict[str, tuple[str, dict, list, str]] = {
         [("spec.loadBalancerSourceRanges", DELETE), ("spec.loadBalancerSourceRanges", ["0.0.0.0/0"])],
         "spec.type",
     ),
+    "kubernetes-rollout-analysis-required": (
+        "kubernetes:argoproj.io/v1alpha1:Rollout",
+        {
+            "metadata": {"name": "api", "namespace": "tenant-acme"},
+            "spec": {
+                "strategy": {
+                    "canary": {
+                        "steps": [{"setWeight": 10}, {"pause": {"duration": "5m"}}],
+                        "analysis": {"templates": [{"templateName": "api-analysis"}]},
+                    }
+                }
+            },
+        },
+        [
+            ("spec.strategy.canary.analysis", DELETE),
+            (
+                "spec.strategy",
+                {"blueGreen": {"activeService": "api", "previewService": "api-preview", "autoPromotionEnabled": False}},
+            ),
+        ],
+        "spec.strategy.canary.analysis",
+    ),
+    "kubernetes-autoscaler-minreplicas-production": (
+        "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+        {
+            "metadata": {"name": "api", "namespace": "tenant-acme", "labels": {"plinth.dev/tier": "premium"}},
+            "spec": {
+                "scaleTargetRef": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout", "name": "api"},
+                "minReplicas": 2,
+                "maxReplicas": 6,
+            },
+        },
+        [("spec.minReplicas", 1), ("spec.minReplicas", DELETE)],
+        "spec.minReplicas",
+    ),
     "kubernetes-pod-gpu-limited": (
         "kubernetes:apps/v1:Deployment",
         DEPLOYMENT,

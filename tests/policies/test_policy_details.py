@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from policies.kubernetes import autoscaler_minreplicas_production
 from policies.kubernetes._workloads import CUSTOM_WORKLOAD_TYPES
 from policies.meta import all_policies
 from policies.stack import stateful_resource_protected
 from tests.policies.harness import analyze, analyze_stack
 
 P = {p.name: p for p in all_policies()}
-#: Custom resources Plinth's policies understand that no provider SDK ships (Argo Rollouts, KubeRay, Kubeflow, Velero).
-CRD_TYPES = set(CUSTOM_WORKLOAD_TYPES) | {"kubernetes:velero.io/v1:Schedule"}
+#: Custom resources Plinth's policies understand that no provider SDK ships (Argo Rollouts, KubeRay, Kubeflow, Velero,
+#: KEDA).
+CRD_TYPES = set(CUSTOM_WORKLOAD_TYPES) | {
+    "kubernetes:velero.io/v1:Schedule",
+    autoscaler_minreplicas_production.SCALED_OBJECT,
+}
 
 
 def _sdk_dir(token: str) -> Path:

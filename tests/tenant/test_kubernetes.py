@@ -98,7 +98,7 @@ def test_network_policies_deny_by_default_and_allow_only_the_needed_flows(dev_pl
 
 
 def test_tenant_without_egress_rules_gets_no_egress_policy(dev_plan):
-    assert "allow-egress" not in _policies(tenant_resources(dev_plan, "globex"))
+    assert "allow-egress" not in _policies(tenant_resources(dev_plan, "initech"))
 
 
 def test_rbac_is_namespaced_and_bound_to_the_owner_groups(dev_plan):
