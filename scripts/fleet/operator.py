@@ -19,7 +19,7 @@ For every stack file the project has, :func:`render_project` writes:
   operator authenticates to the workspace with it, as the operator's examples do) and to the
   ClusterRole ``plinth-stack-deployer`` with the Kubernetes kinds Plinth creates (``escalate``/
   ``bind`` on Roles, which tenant Roles need) - or to ``cluster-admin`` for a stack that installs
-  the monitoring or the Velero Helm chart (they install CRDs and cluster roles);
+  the monitoring, Velero or Argo Rollouts Helm chart (they install CRDs and cluster roles);
 * **waves**: dev stacks first, then staging stacks and a canary share of the production stacks,
   then the rest of production. A stack of a later wave lists every stack of the wave before it as a
   prerequisite (``succeededWithinDuration`` = ``--freshness``): the operator runs it only while all
@@ -71,6 +71,13 @@ MANAGED_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rbac.authorization.k8s.io", ("roles", "rolebindings", "clusterroles", "clusterrolebindings")),
     ("monitoring.coreos.com", ("prometheusrules", "podmonitors", "servicemonitors", "alertmanagerconfigs")),
     ("velero.io", ("schedules", "backupstoragelocations")),
+    # Deployments: workloads, their Services and disruption budgets, autoscalers, Argo Rollouts and KEDA objects.
+    ("", ("services",)),
+    ("apps", ("deployments",)),
+    ("policy", ("poddisruptionbudgets",)),
+    ("autoscaling", ("horizontalpodautoscalers",)),
+    ("argoproj.io", ("rollouts", "analysistemplates")),
+    ("keda.sh", ("scaledobjects",)),
 )
 VERBS = ["get", "list", "watch", "create", "update", "patch", "delete"]
 
@@ -126,7 +133,7 @@ class StackInfo:
     tenants: list[dict[str, Any]]
     accounts: list[tuple[str, str]]
     secrets_provider: str = ""
-    #: The stack installs a Helm chart that brings CRDs and cluster roles (monitoring, Velero).
+    #: The stack installs a Helm chart that brings CRDs and cluster roles (monitoring, Velero, Argo Rollouts).
     installs_charts: bool = False
     kube_context: str = ""
 
@@ -176,9 +183,19 @@ def read_stack(project_dir: Path, stack: str) -> StackInfo:
         accounts=accounts,
         secrets_provider=str(top.get("secretsprovider") or "") if isinstance(top, dict) else "",
         installs_charts=(bool(monitoring) and prometheus.get("mode", "install") == "install")
-        or (bool(velero) and velero.get("mode", "install") == "install"),
+        or (bool(velero) and velero.get("mode", "install") == "install")
+        or _installs_argo_rollouts(_mapping(raw.get("deployments"))),
         kube_context=str(kubernetes.get("context") or ""),
     )
+
+
+def _installs_argo_rollouts(deployments: dict[str, Any]) -> bool:
+    """Whether the stack installs the Argo Rollouts chart: a canary or blue-green service and
+    ``argoRollouts.mode`` not ``existing`` (``components.deployment.spec``: ``progressive``)."""
+    if _mapping(deployments.get("argoRollouts")).get("mode", "install") != "install":
+        return False
+    services = [s for s in deployments.get("services") or [] if isinstance(s, dict)]
+    return any(_mapping(s.get("strategy")).get("type", "rolling") != "rolling" for s in services)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

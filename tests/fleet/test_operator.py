@@ -184,11 +184,27 @@ def test_a_stack_that_installs_velero_without_the_monitoring_chart_is_bound_to_c
     dev = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
     assert dev["config"]["plinth:backup"]["velero"]["mode"] == "install", "the dev stack installs Velero"
     del dev["config"]["plinth:monitoring"]
+    del dev["config"]["plinth:deployments"]
     (project / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump(dev))
     bindings = {o["metadata"]["name"]: o for o in rendered_objects(project).all_objects()
                 if o["kind"] == "ClusterRoleBinding"}  # fmt: skip
     assert bindings["pulumi-dev-deployer"]["roleRef"]["name"] == "cluster-admin", "the Velero chart installs CRDs"
     assert bindings["pulumi-tenant-acme-deployer"]["roleRef"]["name"] == operator.DEPLOYER_ROLE
+
+
+@pytest.mark.parametrize(("mode", "role"), [("install", "cluster-admin"), ("existing", operator.DEPLOYER_ROLE)])
+def test_a_stack_with_canaries_that_installs_argo_rollouts_is_bound_to_cluster_admin(tmp_path, mode, role):
+    project = fleet_project(tmp_path, prod=0)
+    dev = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
+    deployments = dev["config"]["plinth:deployments"]
+    assert any(s.get("strategy", {}).get("type") == "canary" for s in deployments["services"]), "dev has a canary"
+    del dev["config"]["plinth:monitoring"]
+    del dev["config"]["plinth:backup"]["velero"]
+    deployments["argoRollouts"] = {**deployments.get("argoRollouts", {}), "mode": mode}
+    (project / "stacks" / "Pulumi.dev.yaml").write_text(yaml.safe_dump(dev))
+    bindings = {o["metadata"]["name"]: o for o in rendered_objects(project).all_objects()
+                if o["kind"] == "ClusterRoleBinding"}  # fmt: skip
+    assert bindings["pulumi-dev-deployer"]["roleRef"]["name"] == role, f"Argo Rollouts mode {mode}"
 
 
 def test_secrets_provider_and_backend(tmp_path):
