@@ -179,8 +179,11 @@ def staged(project: Path) -> None:
         "      chartVersion: 75.15.1", "      chartVersion: 75.15.1  # pinned by the platform team"
     )
     dev.write_text(text)
-    staging = text.replace("chartVersion: 75.15.1", "chartVersion: 77.0.2").replace(
-        "plinth:environment: dev", "plinth:environment: staging"
+    # Another environment has other bucket names: the model a deployment serves lives in the stack's own bucket.
+    staging = (
+        text.replace("chartVersion: 75.15.1", "chartVersion: 77.0.2")
+        .replace("plinth:environment: dev", "plinth:environment: staging")
+        .replace("gs://plinth-dev-globex-data-", "gs://plinth-staging-globex-data-")
     )
     (project / "stacks" / "Pulumi.staging.yaml").write_text(staging)
 
