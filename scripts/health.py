@@ -227,7 +227,7 @@ def read_alerts(prom: Prometheus, am: Alertmanager | None) -> list[FiringAlert]:
         for labels, annotations, since in raw
         if labels.get("alertname") != "Watchdog"  # kube-prometheus' always-firing dead man's switch
     ]
-    order = {p: i for i, p in enumerate(PRIORITIES)}
+    order: dict[str, int] = {p: i for i, p in enumerate(PRIORITIES)}
     return sorted(alerts, key=lambda a: (order.get(a.priority, len(order)), a.tenant, a.name))
 
 
@@ -291,7 +291,9 @@ def _slo_row(s: SloHealth) -> list[str]:
     ]
 
 
-_SLO_HEADER = ["TENANT", "SLO", "OBJECTIVE", "SLA (PERIOD)", "BUDGET LEFT", *[f"BURN {w}" for w in SHOWN_WINDOWS], "STATUS"]
+_SLO_HEADER = [
+    "TENANT", "SLO", "OBJECTIVE", "SLA (PERIOD)", "BUDGET LEFT", *[f"BURN {w}" for w in SHOWN_WINDOWS], "STATUS",
+]  # fmt: skip
 
 
 def _verdict(report: HealthReport) -> str:

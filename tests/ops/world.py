@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the stack file holds its queries on one line, as users write them
 """The synthetic world the ops tests run against: a stack file, counters and gauges over a day of
 history (backfilled into a real Prometheus) that continue live (scraped from a small HTTP server).
 
@@ -303,6 +304,5 @@ def period_ratio_bounds(key: tuple[str, str], extra_evaluations: int) -> tuple[f
     ratios = [error_ratio(key, max(-HISTORY, t - 5 * MINUTE), t) for t in range(-HISTORY + STEP, 1, STEP)]
     base = sum(ratios) / len(ratios)
     last = ERROR_PHASES[key][-1][1]
-    live = [(sum(ratios) + 1 * last) / (len(ratios) + 1), (sum(ratios) + extra_evaluations * last) / (len(ratios) + extra_evaluations)]
-    values = [base, *live]
+    values = [base, *((sum(ratios) + n * last) / (len(ratios) + n) for n in (1, extra_evaluations))]
     return min(values), max(values)
