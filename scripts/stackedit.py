@@ -70,7 +70,9 @@ def _round_trip() -> YAML:
 def _apply(config: CommentedMap, change: Change, source: str) -> None:
     top, steps = parse_path(change.path)
     if top not in config:
-        raise PlinthError(f"{source}: {change.path}: the stack file has no {top}")
+        if not steps or isinstance(steps[0], int):
+            raise PlinthError(f"{source}: {change.path}: the stack file has no {top}")
+        config[top] = CommentedMap()
     node: Any = config
     keys: list[str | int] = [top, *steps]
     for depth, key in enumerate(keys[:-1]):
@@ -86,7 +88,19 @@ def _apply(config: CommentedMap, change: Change, source: str) -> None:
     last = keys[-1]
     if isinstance(last, int) and not _has(node, last):
         raise PlinthError(f"{source}: {change.path}: index {last} does not exist")
-    node[last] = _styled(node[last] if _has(node, last) else None, change.value)
+    value = _styled(node[last] if _has(node, last) else None, change.value)
+    if isinstance(node, CommentedMap) and last not in node:
+        node.insert(_position(list(node), str(last)), last, value)
+    else:
+        node[last] = value
+
+
+def _position(keys: list[Any], key: str) -> int:
+    """Where a new key goes: in order when the mapping's keys are sorted (P0, P1, P3 + P2), else last."""
+    names = [str(k) for k in keys]
+    if names == sorted(names):
+        return sum(name < key for name in names)
+    return len(names)
 
 
 def _styled(old: Any, new: Any) -> Any:
@@ -200,7 +214,7 @@ def show_patch(patch: Patch | None, *, write: bool, fmt: str) -> None:
     from scripts import console
 
     if patch is None or not patch.changed:
-        console.info("the stack file needs no change")
+        console.info("no stack-file change to propose")
         return
     diff = patch.diff
     if fmt == "json":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scripts.commands import health, policy, preview, render, rightsize, schema, stacks
+from scripts.commands import fix, health, policy, preview, render, rightsize, schema, stacks
 
 #: In the order ``plinth --help`` lists them.
-COMMANDS = (preview, render, policy, stacks, schema, health, rightsize)
+COMMANDS = (preview, render, policy, stacks, schema, health, rightsize, fix)

@@ -134,7 +134,7 @@ def test_write_is_a_comment_preserving_golden_patch(capsys, ops_world, tmp_path)
     cfg = stackfiles.load_stack_file(stack_file).config
     assert cfg.tenants[2].quotas.cpu == "4" and cfg.tenants[3].quotas.cpu == "8" and cfg.tenants[3].quotas.pods == 50
     code, out, err = _run(capsys, ops_world, "--write", project=project)
-    assert "the stack file needs no change" in err, "a second run finds nothing more to change"
+    assert "no stack-file change to propose" in err, "a second run finds nothing more to change"
 
 
 def test_bad_window_and_missing_stack(capsys, ops_world):
