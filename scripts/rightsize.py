@@ -336,6 +336,10 @@ class TenantCost:
     monthly_after: float
     budget: float | None = None
 
+    @property
+    def over_budget(self) -> bool | None:
+        return None if self.budget is None else self.monthly_after > self.budget
+
 
 @dataclass
 class Result:
@@ -348,7 +352,7 @@ class Result:
         return {
             "window": self.window,
             "recommendations": [r.to_json() for r in self.recommendations],
-            "costs": [asdict(c) for c in self.costs],
+            "costs": [{**asdict(c), "overBudget": c.over_budget} for c in self.costs],
         }
 
 
@@ -498,8 +502,7 @@ _HEADER = ["TENANT", "WORKLOAD", "WHAT", "NOW", "RECOMMENDED", "CONFIDENCE", "ST
 def _cost_line(c: TenantCost) -> str:
     budget = ""
     if c.budget is not None:
-        over = " OVER BUDGET" if c.monthly_after > c.budget else ""
-        budget = f" (budget ${c.budget:,.2f}{over})"
+        budget = f" (budget ${c.budget:,.2f}{' OVER BUDGET' if c.over_budget else ''})"
     return f"{c.tenant}: ${c.monthly_now:,.2f}/month now, ${c.monthly_after:,.2f} after [{c.cloud}]{budget}"
 
 

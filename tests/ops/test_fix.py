@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUTE_DIFF = """\
 --- a/stacks/Pulumi.dev.yaml
 +++ b/stacks/Pulumi.dev.yaml
-@@ -141,5 +141,6 @@
+@@ -150,5 +150,6 @@
        routes:
          P0: oncall
          P1: oncall
@@ -26,7 +26,7 @@ ROUTE_DIFF = """\
      dashboards: true
 """
 RETENTION_DIFF = """\
-@@ -87,6 +87,9 @@
+@@ -96,6 +96,9 @@
        initech:                      # standard: no copy required; this one keeps a geo-redundant copy anyway
          copyTo: {region: northeurope}
          drRpo: 48h

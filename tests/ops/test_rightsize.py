@@ -113,6 +113,12 @@ def test_monthly_cost_from_the_price_table(recommendations):
     assert acme["monthly_now"] == pytest.approx(730 * 2 * (2.0 * cpu + 2.0 * gib), abs=0.01), "2 pods x 2 cores, 2Gi"
     assert acme["monthly_after"] == pytest.approx(730 * 2 * (0.3 * cpu + 345 / 1024 * gib), abs=0.01)
     assert acme["cloud"] == "aws", "distribution eks: the AWS prices"
+    assert acme["budget"] is None and acme["overBudget"] is None
+    hooli = next(c for c in recommendations["costs"] if c["tenant"] == "hooli")
+    # 4 pods: 0.4 -> 0.625 cores, 128Mi -> 115Mi each.
+    assert hooli["monthly_now"] == pytest.approx(730 * 4 * (0.4 * cpu + 128 / 1024 * gib), abs=0.01)
+    assert hooli["monthly_after"] == pytest.approx(730 * 4 * (0.625 * cpu + 115 / 1024 * gib), abs=0.01)
+    assert (hooli["budget"], hooli["overBudget"]) == (50.0, True), "its 50 USD budget against the cost after"
 
 
 def test_write_is_a_comment_preserving_golden_patch(capsys, ops_world, tmp_path):

@@ -36,6 +36,10 @@ config:
   plinth:kubernetes:
     version: "1.33"
     distribution: eks   # prices from the AWS table
+    oidcIssuerUrl: https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF
+  plinth:aws:
+    region: eu-west-1
+    accountId: "123456789012"
   plinth:tenants:
     - id: acme
       displayName: Acme Audio
@@ -52,9 +56,13 @@ config:
     - id: hooli       # free tier: 2 cores, 4Gi
       displayName: Hooli
       tier: free
+      cloud: aws
       costCenter: cc-4004
       ownerGroups:
         admins: [hooli-admins]
+      budget:
+        monthly: 50
+        notify: [hooli-ops@example.com]
     - id: initech
       displayName: Initech
       tier: standard
