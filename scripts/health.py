@@ -292,7 +292,7 @@ def _slo_row(s: SloHealth) -> list[str]:
 
 
 _SLO_HEADER = [
-    "TENANT", "SLO", "OBJECTIVE", "SLA (PERIOD)", "BUDGET LEFT", *[f"BURN {w}" for w in SHOWN_WINDOWS], "STATUS",
+    "TENANT", "SLO", "OBJECTIVE", "SLA", "BUDGET", *[f"BURN {w}" for w in SHOWN_WINDOWS], "STATUS",
 ]  # fmt: skip
 
 
@@ -310,8 +310,8 @@ def render_text(report: HealthReport, *, width: int = 120, color: bool = False) 
     buffer = io.StringIO()
     out = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
     slos = Table(title=f"SLOs ({report.prometheus})", title_justify="left", box=None, pad_edge=False)
-    for column in _SLO_HEADER:
-        slos.add_column(column, overflow="fold")
+    for i, column in enumerate(_SLO_HEADER):
+        slos.add_column(column, overflow="fold", no_wrap=i < 2 or column == "STATUS")
     for s in report.slos:
         slos.add_row(*_slo_row(s), style="red" if s.status != "ok" else None)
     out.print(slos)

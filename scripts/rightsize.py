@@ -491,12 +491,26 @@ def _rows(result: Result) -> list[list[str]]:
         what = f"{r.workload}/{r.container}" if r.workload else "quota"
         rows.append([
             r.tenant, what, f"{r.resource} {r.kind}", _shown(r.resource, r.current), _shown(r.resource, r.recommended),
-            r.confidence, r.target or "(not in the stack config)" if r.kind != "skipped" else "-", r.reason,
+            r.confidence, r.reason,
         ])  # fmt: skip
     return rows
 
 
-_HEADER = ["TENANT", "WORKLOAD", "WHAT", "NOW", "RECOMMENDED", "CONFIDENCE", "STACK KEY", "WHY"]
+_HEADER = ["TENANT", "WORKLOAD", "WHAT", "NOW", "RECOMMENDED", "CONFIDENCE", "WHY"]
+
+
+def _targets(result: Result) -> list[str]:
+    """Where each recommendation goes in the stack config, or why it is only reported."""
+    lines = []
+    for r in result.recommendations:
+        if r.kind == "skipped":
+            continue
+        what = f"{r.tenant} {r.workload or 'quota'} {r.resource} {r.kind}"
+        if r.target:
+            lines.append(f"{r.target} = {_shown(r.resource, r.recommended)}  ({what})")
+        else:
+            lines.append(f"not in the stack config (no plinth:deployments entry): {what}")
+    return lines
 
 
 def _cost_line(c: TenantCost) -> str:
@@ -517,10 +531,15 @@ def render_text(result: Result, *, width: int = 120, color: bool = False) -> str
     out = Console(file=buffer, width=width, color_system="standard" if color else None, highlight=False)
     table = Table(title=f"Recommendations over {result.window}", title_justify="left", box=None, pad_edge=False)
     for column in _HEADER:
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column != "WHY")
     for row in _rows(result):
         table.add_row(*[Text(c) for c in row])
     out.print(table if result.recommendations else Text(f"No change recommended over {result.window}."))
+    targets = _targets(result)
+    if targets:
+        out.print(Text("\nStack-config keys:"))
+        for line in targets:
+            out.print(Text(f"  {line}"))
     out.print(Text("\nEstimated cost of the requests (USD, 730 h/month):"))
     for c in result.costs:
         out.print(Text(f"  {_cost_line(c)}"))
@@ -536,6 +555,9 @@ def render_markdown(result: Result) -> str:
         lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in _rows(result)]
     else:
         lines.append("No change recommended.")
+    targets = _targets(result)
+    if targets:
+        lines += ["", "**Stack-config keys**", ""] + [f"- {md_text(line)}" for line in targets]
     lines += ["", "**Estimated cost** (USD, 730 h/month)", ""]
     lines += [f"- {md_text(_cost_line(c))}" for c in result.costs]
     return "\n".join(lines) + "\n"
