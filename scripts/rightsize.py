@@ -430,6 +430,11 @@ def recommend(
     from components.tenant.kubernetes import quota
 
     indexes = deployment_targets(raw_config)
+    # A deployment entry sizes one container: a workload with several (sidecars) is reported, not written.
+    containers: dict[tuple[str, str], int] = {}
+    for u in usage:
+        containers[(u.tenant, u.workload)] = containers.get((u.tenant, u.workload), 0) + 1
+    indexes = {key: i for key, i in indexes.items() if containers.get(key, 0) == 1}
     recs: list[Recommendation] = []
     costs = []
     for i, spec in tenants:

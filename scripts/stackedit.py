@@ -79,7 +79,8 @@ def _apply(config: CommentedMap, change: Change, source: str) -> None:
         child = node[key] if _has(node, key) else None
         if child is None:
             if isinstance(key, int) or isinstance(keys[depth + 1], int):
-                raise PlinthError(f"{source}: {change.path}: {key} does not exist")
+                what = f"index {key}" if isinstance(key, int) else f"{key} (a list)"
+                raise PlinthError(f"{source}: {change.path}: {what} does not exist")
             child = CommentedMap()
             node[key] = child
         if not isinstance(child, (CommentedMap, CommentedSeq)):

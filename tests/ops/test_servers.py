@@ -141,3 +141,20 @@ def test_retries_a_flaky_server(server, monkeypatch):
     prom = prometheus.Prometheus(server(answer))
     assert prom.query("up") == [], "the third attempt answers"
     assert len(calls) == 3
+
+
+def test_alertmanager_wrong_url_and_malformed(capsys, ops_world, server):
+    line = _fails(capsys, "health", "--prometheus", ops_world.prometheus, "--alertmanager", ops_world.prometheus)
+    assert f"Alertmanager at {ops_world.prometheus}/api/v2/alerts" in line and "check the URL" in line, line
+    url = server(lambda h: (200, b'{"alerts": []}'))
+    line = _fails(capsys, "health", "--prometheus", ops_world.prometheus, "--alertmanager", url)
+    assert f"Alertmanager at {url}/api/v2/alerts: malformed response: not a list of alerts" in line, line
+
+
+def test_rightsize_empty_and_malformed(capsys, server, monkeypatch):
+    url = server(lambda h: (200, json.dumps(EMPTY_VECTOR).encode()))
+    line = _fails(capsys, "rightsize", "--prometheus", url, "--stack", "dev")
+    assert "no container metrics for the stack's tenant namespaces" in line, line
+    url = server(lambda h: (200, b'{"status": "success", "data": {"resultType": "vector", "result": [{}]}}'))
+    line = _fails(capsys, "rightsize", "--prometheus", url, "--stack", "dev")
+    assert "malformed response to" in line, line
