@@ -26,6 +26,9 @@ peak plus a buffer, limit = request for memory) with Plinth's own signals on top
   change), CPU rounded up to whole cores and memory to whole GiB.
 * Only changes of more than 10 % are recommended.
 * Confidence: the share of the window's 5-minute steps with data: high >= 90 %, medium >= 50 %.
+* Pods per workload: those running now (with requests); a workload is the pods' owner
+  (kube-state-metrics), else, for pods gone since, their name without the ReplicaSet and pod
+  hashes (or the StatefulSet ordinal).
 
 Cost: monthly (730 h) requests x unit prices derived from policies/cost/prices.json (the cost
 pack's table): a general-purpose 2 vCPU / 8 GiB instance per cloud split between vCPU and memory in
@@ -71,6 +74,8 @@ DISTRIBUTION_CLOUD = {"eks": "aws", "gke": "gcp", "aks": "azure"}
 PRICES = Path(__file__).resolve().parent.parent / "policies" / "cost" / "prices.json"
 #: A pod of a ReplicaSet: ``<workload>-<replicaset hash>-<pod hash>``.
 _POD_OF_REPLICASET = re.compile(r"^(?P<workload>.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$")
+#: A pod of a StatefulSet: ``<workload>-<ordinal>``.
+_POD_OF_STATEFULSET = re.compile(r"^(?P<workload>.+)-\d+$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,10 +255,14 @@ def _hpas(prom: Prometheus, ns_sel: str) -> dict[tuple[str, str], set[str]]:
 
 
 def _workload(owners: dict[tuple[str, str], str], ns: str, pod: str) -> str:
+    """The pod's workload: its owner now, else (a pod gone since, e.g. before a rollout) from its name."""
     if (ns, pod) in owners:
         return owners[(ns, pod)]
-    match = _POD_OF_REPLICASET.match(pod)
-    return match.group("workload") if match else pod
+    for pattern in (_POD_OF_REPLICASET, _POD_OF_STATEFULSET):
+        match = pattern.match(pod)
+        if match:
+            return match.group("workload")
+    return pod
 
 
 def read_usage(prom: Prometheus, tenants: list[TenantSpec], window: str) -> list[Usage]:
@@ -263,12 +272,14 @@ def read_usage(prom: Prometheus, tenants: list[TenantSpec], window: str) -> list
     ns_sel = f'namespace=~"{"|".join(sorted(namespaces))}"'
     owners, hpas = _owners(prom, ns_sel), _hpas(prom, ns_sel)
     usage: dict[tuple[str, str, str], Usage] = {}
-    pods: dict[tuple[str, str, str], set[str]] = {}
+    # Pods seen over the window (a rollout renames them all) and pods running now (their requests).
+    seen: dict[tuple[str, str, str], set[str]] = {}
+    running: dict[tuple[str, str, str], set[str]] = {}
 
-    def entry(labels: dict[str, str]) -> Usage:
+    def entry(labels: dict[str, str], now: bool) -> Usage:
         ns, pod, container = labels.get("namespace", ""), labels.get("pod", ""), labels.get("container", "")
         key = (ns, _workload(owners, ns, pod), container)
-        pods.setdefault(key, set()).add(pod)
+        (running if now else seen).setdefault(key, set()).add(pod)
         if key not in usage:
             usage[key] = Usage(namespaces.get(ns, ""), ns, key[1], container, hpa_resources=hpas.get(key[:2], set()))
         return usage[key]
@@ -278,9 +289,9 @@ def read_usage(prom: Prometheus, tenants: list[TenantSpec], window: str) -> list
             value = finite(sample.value)
             if value is None:
                 continue
-            _merge(entry(sample.labels), name, sample.labels.get("resource", ""), value)
+            _merge(entry(sample.labels, name == "requests"), name, sample.labels.get("resource", ""), value)
     for key, u in usage.items():
-        u.pods = len(pods[key])
+        u.pods = len(running.get(key) or seen.get(key) or ())
     if not usage:
         raise PlinthError(
             f"Prometheus at {prom.url}: no container metrics for the stack's tenant namespaces "

@@ -52,6 +52,7 @@ def test_cpu_request_is_the_95th_percentile(recommendations):
     assert r["current"] == pytest.approx(2.0) and r["recommended"] == pytest.approx(0.3), r
     assert r["evidence"]["percentile"] == 0.95 and r["evidence"]["window"] == "1d"
     assert r["evidence"]["samples"] == 288, "one 5m step of a day each"
+    assert r["evidence"]["pods"] == 2, "the two pods running now, not the two the rollout replaced"
     assert r["confidence"] == "high"
     assert r["target"] is None, "this stack has no plinth:deployments: reported, not written"
 

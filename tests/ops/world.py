@@ -7,7 +7,8 @@ definitions, independently of Prometheus and of Plinth.
 
 Tenants (see STACK):
 - acme: healthy (0.05 % errors against a 99.9 % objective: burn 0.5); over-provisioned workload
-  ``audio-api`` (requests 2 cores / 2Gi, using 0.1 core with a 3-hour daily peak of 0.3 core).
+  ``audio-api`` (requests 2 cores / 2Gi, using 0.1 core with a 3-hour daily peak of 0.3 core),
+  rolled out 12 hours ago (the old ReplicaSet's two pods are gone, their history stays).
 - globex: fast burn (0.01 % errors, then 2 % for the last hour: the page alert fires); workload
   ``inference`` OOM-killed at its 512Mi limit.
 - hooli (free tier): error budget exhausted (5 % errors against 99 %); workload ``web`` of 4 pods
@@ -143,6 +144,7 @@ class Series:
     labels: dict[str, str]
     kind: str  # counter | gauge
     value: Callable[[float], float]  # seconds relative to now (negative: the past) -> value
+    until: int | None = None  # the series ends this many seconds relative to now (a pod deleted)
 
 
 def piecewise_integral(phases: list[tuple[int, float]], t: float) -> float:
@@ -191,17 +193,22 @@ class Workload:
     throttled: float = 0.0  # share of CFS periods throttled
     oom_kills: int = 0
     hpa: str | None = None  # the resource an HPA scales it on
+    rolled: int | None = None  # seconds ago a rollout replaced pods of an older ReplicaSet
     container: str = "app"
     extra: dict[str, str] = field(default_factory=dict)
 
     def pod_names(self) -> list[str]:
         return [f"{self.deployment}-7d9f8c6b5-{chr(97 + i) * 5}" for i in range(self.pods)]
 
+    def old_pod_names(self) -> list[str]:
+        """Pods of the ReplicaSet before the rollout: gone now, known only by their metrics' history."""
+        return [f"{self.deployment}-5c4b3a2d1-{chr(112 + i) * 5}" for i in range(self.pods)] if self.rolled else []
+
 
 WORKLOADS = [
     Workload("tenant-acme", "audio-api", 2, [(HISTORY, 0.1), (10 * HOUR, 0.3), (7 * HOUR, 0.1)],
              [(HISTORY, 200 * MI), (5 * HOUR, 300 * MI), (4 * HOUR, 200 * MI)],
-             cpu_request=2.0, cpu_limit=None, memory_request=2048 * MI, memory_limit=2048 * MI),
+             cpu_request=2.0, cpu_limit=None, memory_request=2048 * MI, memory_limit=2048 * MI, rolled=12 * HOUR),
     Workload("tenant-globex", "inference", 1, [(HISTORY, 0.2)], [(HISTORY, 480 * MI), (3 * HOUR, 500 * MI)],
              cpu_request=0.25, cpu_limit=None, memory_request=512 * MI, memory_limit=512 * MI, oom_kills=3),
     Workload("tenant-hooli", "web", 4, [(HISTORY, 0.5)], [(HISTORY, 100 * MI)],
@@ -225,7 +232,7 @@ def _workload_series(w: Workload) -> list[Series]:
         out.append(Series("kube_horizontalpodautoscaler_spec_target_metric",
                           {**hpa, "metric_name": w.hpa, "metric_target_type": "utilization"},
                           "gauge", lambda t: 70.0))  # fmt: skip
-    for pod in w.pod_names():
+    for pod in w.pod_names() + w.old_pod_names():
         c = {**ns, "pod": pod, "container": w.container}
         cadvisor = {**c, "image": f"registry.example.com/{w.deployment}:1.0", "id": f"/kubepods/{pod}"}
         out.append(Series("kube_pod_owner", {**ns, "pod": pod, "owner_kind": "ReplicaSet", "owner_name": rs},
@@ -252,6 +259,13 @@ def _workload_series(w: Workload) -> list[Series]:
                               lambda t, k=kills: float(min(k, max(0, int((t + 6 * HOUR) // HOUR) + 1)))))  # fmt: skip
             out.append(Series("kube_pod_container_status_last_terminated_reason", {**c, "reason": "OOMKilled"},
                               "gauge", lambda t: 1.0))  # fmt: skip
+    if w.rolled:
+        # The old ReplicaSet's pods ran the baseline load until the rollout; their series end there. They
+        # count for usage, not for the pods running now (rightsize must not size for 4 pods).
+        old = set(w.old_pod_names())
+        for s in out:
+            if s.labels.get("pod") in old:
+                s.until = -w.rolled
     return out
 
 
@@ -278,7 +292,7 @@ def openmetrics(series: list[Series], now: int) -> str:
         lines.append(f"# TYPE {family} {kind}")
         for s in group:
             labels = _labels_text(s.labels)
-            for t in range(-HISTORY, 1, STEP):
+            for t in range(-HISTORY, 1 if s.until is None else s.until + 1, STEP):
                 lines.append(f"{name}{{{labels}}} {s.value(t):.6f} {now + t}")
     lines.append("# EOF")
     return "\n".join(lines) + "\n"
@@ -288,7 +302,8 @@ def exposition(series: list[Series], t: float) -> str:
     """The live values at ``t`` seconds relative to now, in the Prometheus text format."""
     lines = []
     for s in series:
-        lines.append(f"{s.name}{{{_labels_text(s.labels)}}} {s.value(t):.6f}")
+        if s.until is None:
+            lines.append(f"{s.name}{{{_labels_text(s.labels)}}} {s.value(t):.6f}")
     return "\n".join(lines) + "\n"
 
 
