@@ -132,11 +132,37 @@ def _vault_lock_fix(finding: Mapping[str, Any], tenant: str | None, raw: Mapping
     return [Change(f"plinth:backup.tenants.{tenant}.immutability.mode", "governance", "lock the HIPAA vault")]
 
 
+def _tags_fix(finding: Mapping[str, Any], tenant: str | None, raw: Mapping[str, Any]) -> list[Change]:
+    """stack-resource-tags-required: Plinth merges every resource's tags from ``plinth:tags`` and the
+    tenant spec (components/tenant/component.py), so a missing ``managed-by`` or ``environment``
+    goes into ``plinth:tags`` (values Plinth knows: ``plinth`` and the stack's environment) and a
+    missing ``cost-center`` of a known tenant into its own ``tags``. A missing ``tenant`` tag cannot
+    say whose resource it is: by hand."""
+    match = re.search(r"Missing required tag\(s\): (?P<keys>[^.]+)\.", str(finding.get("message", "")))
+    if not match:
+        return []
+    keys = [k.strip() for k in match.group("keys").split(",")]
+    known = {
+        conventions.TAG_MANAGED_BY: conventions.MANAGED_BY_VALUE,
+        conventions.TAG_ENVIRONMENT: raw.get("plinth:environment"),
+    }
+    changes = [Change(f"plinth:tags.{k}", known[k], f"every resource gets {k} from plinth:tags")
+               for k in keys if isinstance(known.get(k), str)]  # fmt: skip
+    tenants = raw.get("plinth:tenants") or []
+    index = next((i for i, t in enumerate(tenants) if isinstance(t, Mapping) and t.get("id") == tenant), None)
+    if conventions.TAG_COST_CENTER in keys and index is not None and tenants[index].get("costCenter"):
+        changes.append(Change(f"plinth:tenants[{index}].tags.{conventions.TAG_COST_CENTER}",
+                              tenants[index]["costCenter"], "the tenant's cost center"))  # fmt: skip
+    fixed = {c.path.rsplit(".", 1)[1] for c in changes}
+    return changes if fixed >= set(keys) else []
+
+
 Fixer = Callable[[Mapping[str, Any], "str | None", Mapping[str, Any]], list[Change]]
 #: Policy name -> fixer of its findings.
 FIXERS: dict[str, Fixer] = {
     "aws-backup-plan-retention-minimum": _retention_fix,
     "aws-backup-vault-locked-hipaa": _vault_lock_fix,
+    "stack-resource-tags-required": _tags_fix,
 }
 
 

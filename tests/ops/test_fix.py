@@ -148,3 +148,25 @@ def test_fix_needs_a_stack(capsys):
     capsys.readouterr()
     assert cli.main(["fix"]) == 2
     assert "fix needs --stack" in capsys.readouterr().err
+
+
+def test_missing_tags_go_into_plinth_tags(capsys, tmp_path):
+    project = _project(tmp_path, (ROOT / "stacks" / "Pulumi.dev.yaml").read_text())
+    report = tmp_path / "report.json"
+    urn = "urn:pulumi:dev::plinth::aws:s3/bucket:Bucket::"
+    report.write_text(json.dumps({"findings": [
+        {"policy": "stack-resource-tags-required", "message": "Missing required tag(s): managed-by, environment.",
+         "status": "violation", "enforcementLevel": "advisory", "urn": urn + "shared"},
+        {"policy": "stack-resource-tags-required", "message": "Missing required tag(s): tenant, cost-center.",
+         "status": "violation", "enforcementLevel": "advisory", "urn": urn + "orphan"},
+    ]}))  # fmt: skip
+    code, out, err = _fix(capsys, project, "--findings", str(report), "--format", "json")
+    items = json.loads(out)["items"]
+    assert [(c["target"], c["value"]) for c in items[0]["changes"]] == [
+        ("plinth:tags.managed-by", "plinth"),
+        ("plinth:tags.environment", "dev"),
+    ], "the values Plinth knows: its own name and the stack's environment"
+    assert items[1]["changes"] == [] and "plinth:tags and the tenant spec" in items[1]["byHand"], (
+        "whose resource it is cannot be guessed"
+    )
+    assert "+    managed-by: plinth\n" in err and "+    environment: dev\n" in err, err
