@@ -158,3 +158,15 @@ def test_rightsize_empty_and_malformed(capsys, server, monkeypatch):
     url = server(lambda h: (200, b'{"status": "success", "data": {"resultType": "vector", "result": [{}]}}'))
     line = _fails(capsys, "rightsize", "--prometheus", url, "--stack", "dev")
     assert "malformed response to" in line, line
+
+
+def test_query_range_and_targets_of_the_real_server(ops_world):
+    import time
+
+    prom = prometheus.Prometheus(ops_world.prometheus)
+    end = time.time()
+    series = prom.query_range('slo:objective:ratio{sloth_service="audio-api"}', end - 120, end, 30)
+    assert len(series) == 1 and series[0][1] and all(v == pytest.approx(0.999) for v in series[0][1]), series
+    jobs = {t["labels"]["job"]: t["health"] for t in prom.targets()}
+    assert jobs["synthetic"] == "up" and jobs["globex-exporter"] == "down"
+    assert prom.value("vector(42)") == 42.0 and prom.value("absent(vector(1))") is None
