@@ -89,7 +89,7 @@ def render(items: list[Any], fmt: str, source: str, *, width: int = 120) -> str:
     fixed = [i for i in items if i.fixed]
     manual = [i for i in items if not i.fixed]
     if fmt == "markdown":
-        lines = [f"## Plinth fix: {len(fixed)} fixed in {md_code(source)}, {len(manual)} by hand", ""]
+        lines = [f"## Plinth fix: {len(fixed)} fixable in {md_code(source)}, {len(manual)} by hand", ""]
         for i in fixed:
             for c in i.changes:
                 lines.append(f"- **{md_text(i.source)}** {md_text(i.subject)}: {md_code(c.path)} = "
@@ -97,7 +97,7 @@ def render(items: list[Any], fmt: str, source: str, *, width: int = 120) -> str:
         lines += [f"- **{md_text(i.source)}** {md_text(i.subject)}: {md_text(i.message)} **By hand:** "
                   f"{md_text(i.by_hand)}" for i in manual]  # fmt: skip
         return "\n".join(lines) + "\n"
-    lines = [f"{len(items)} finding(s): {len(fixed)} fixed by a change of {source}, {len(manual)} to do by hand"]
+    lines = [f"{len(items)} finding(s): {len(fixed)} fixable by a change of {source}, {len(manual)} to do by hand"]
     for i in fixed:
         for c in i.changes:
             lines.append(f"  FIX     {i.source} {i.subject}: {c.path} = {json.dumps(c.value)} ({c.why})")
