@@ -4,7 +4,8 @@ Two kinds of input:
 
 * problems of the stack config itself (:class:`components.config.ConfigError`: key path, message);
 * findings of the policy gate or the runtime audit (the JSON report's ``findings``), with the
-  resources they point at (for the tenant a resource belongs to: its ``tenant`` tag or label).
+  resources they point at (for the tenant a resource belongs to: the finding's own ``tenant`` key
+  when it has one, else the resource's ``tenant`` tag or label).
 
 A *fixer* turns one into :class:`~scripts.stackedit.Change` s of the stack file when the fix is a
 stack-config change whose right value Plinth knows; everything else is listed with the policy's
@@ -179,7 +180,8 @@ def finding_items(findings: Sequence[Mapping[str, Any]], props_by_urn: Mapping[s
                     str(f.get("enforcementLevel", "")))  # fmt: skip
         fixer = FIXERS.get(item.source)
         if fixer is not None and f.get("status", "violation") == "violation":
-            item.changes = fixer(f, tenant_of(props_by_urn.get(urn, {})), raw)
+            tenant = f.get("tenant") if isinstance(f.get("tenant"), str) else tenant_of(props_by_urn.get(urn, {}))
+            item.changes = fixer(f, tenant, raw)
         if not item.changes:
             item.by_hand = str(f.get("remediation") or _remediation(item.source) or f.get("description") or "")
         items.append(item)

@@ -59,15 +59,40 @@ def parse_path(path: str) -> tuple[str, list[str | int]]:
     return match.group(1), steps
 
 
-def _round_trip() -> YAML:
+def indentation(text: str) -> tuple[int, int, int]:
+    """(mapping, sequence, offset) indents of a YAML text, as ruamel.yaml's ``indent()`` takes them:
+    the first nested key's indent, and where the first block sequence's dash and item sit under
+    their key (``key:\n  - a`` is 4/2, ``key:\n- a`` is 2/0). Defaults: Plinth's own style, 2/4/2."""
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    mapping = sequence = offset = None
+    for above, line in zip(lines, lines[1:]):
+        if not above.rstrip().endswith(":") or above.lstrip().startswith("- "):
+            continue
+        parent = len(above) - len(above.lstrip())
+        indent = len(line) - len(line.lstrip())
+        if line.lstrip().startswith("- "):
+            if sequence is None and indent >= parent:
+                offset = indent - parent
+                dash = line.lstrip()[2:]
+                sequence = offset + 2 + (len(dash) - len(dash.lstrip()))
+        elif mapping is None and indent > parent:
+            mapping = indent - parent
+        if mapping is not None and sequence is not None:
+            break
+    return mapping or 2, sequence or 4, 2 if offset is None else offset
+
+
+def _round_trip(text: str) -> YAML:
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a long line (queries, descriptions)
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    mapping, sequence, offset = indentation(text)
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
     return yaml
 
 
-def _apply(config: CommentedMap, change: Change, source: str) -> None:
+def _apply(config: CommentedMap, change: Change, source: str) -> bool:
+    """Apply one change; True when it replaced an existing value (one line removed from the file)."""
     top, steps = parse_path(change.path)
     if top not in config:
         if not steps or isinstance(steps[0], int):
@@ -89,11 +114,13 @@ def _apply(config: CommentedMap, change: Change, source: str) -> None:
     last = keys[-1]
     if isinstance(last, int) and not _has(node, last):
         raise PlinthError(f"{source}: {change.path}: index {last} does not exist")
-    value = _styled(node[last] if _has(node, last) else None, change.value)
-    if isinstance(node, CommentedMap) and last not in node:
+    existed = _has(node, last)
+    value = _styled(node[last] if existed else None, change.value)
+    if isinstance(node, CommentedMap) and not existed:
         node.insert(_position(list(node), str(last)), last, value)
     else:
         node[last] = value
+    return existed
 
 
 def _position(keys: list[Any], key: str) -> int:
@@ -122,6 +149,21 @@ def _has(node: Any, key: str | int) -> bool:
     return isinstance(node, CommentedMap) and key in node
 
 
+def _check_only_intended(before: str, after: str, changes: int, source: str) -> None:
+    """A replaced value removes one line, a new key none: any other removed line means the round
+    trip rewrote something else (an indentation or style it could not keep)."""
+    removed = sum(
+        1
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line.startswith("-") and not line.startswith("---")
+    )
+    if removed > changes:
+        raise PlinthError(
+            f"{source}: the edit would reformat {removed - changes} line(s) it does not change (a YAML style "
+            "the round trip cannot keep): nothing written; make the change by hand"
+        )
+
+
 @dataclass
 class Patch:
     path: Path
@@ -148,16 +190,16 @@ def propose(stack_file: Path, changes: list[Change], *, source: str) -> Patch:
     from components import stackfiles
 
     before = stack_file.read_text(encoding="utf-8")
-    yaml = _round_trip()
+    yaml = _round_trip(before)
     document = yaml.load(before)
     config = document.get("config") if isinstance(document, CommentedMap) else None
     if not isinstance(config, CommentedMap):
         raise PlinthError(f"{source}: no config mapping to edit")
-    for change in changes:
-        _apply(config, change, source)
+    replaced = sum(_apply(config, change, source) for change in changes)
     buffer = io.StringIO()
     yaml.dump(document, buffer)
     after = buffer.getvalue()
+    _check_only_intended(before, after, replaced, source)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / source
         copy.parent.mkdir(parents=True, exist_ok=True)

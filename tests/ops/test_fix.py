@@ -139,6 +139,12 @@ def test_findings_from_a_report_file(capsys, tmp_path):
     assert meta.policy("kubernetes-pod-privileged-forbidden").remediation in out, "the metadata's remediation"
     assert "stack-resource-tags-required" not in out, "suppressed findings need nothing"
     assert "BY HAND aws-backup-vault-locked-hipaa" in out, "without the resource's tags the tenant is unknown"
+    findings = json.loads(report.read_text())["findings"]
+    findings[0]["tenant"] = "globex"  # an audit finding names the tenant itself
+    report.write_text(json.dumps({"findings": findings}))
+    code, out, err = _fix(capsys, project, "--findings", str(report))
+    assert "FIX     aws-backup-vault-locked-hipaa globex-vault: plinth:backup.tenants.globex.immutability.mode" in out
+    assert "+        immutability:\n+          mode: governance\n" in out, "under globex's existing overrides"
     report.write_text('{"findings": {}}')
     code, out, err = _fix(capsys, project, "--findings", str(report))
     assert code == 2 and f"{report}: findings: expected the list" in err

@@ -108,3 +108,44 @@ def test_key_paths(tmp_path):
     assert '+      quotas:\n+        cpu: "3"\n' in patch.diff, "a new mapping, the quantity quoted as a string"
     changed = [line for line in patch.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert changed == ["+      quotas:", '+        cpu: "3"'], "only the two new lines"
+
+
+@pytest.mark.parametrize(
+    "style, expected",
+    [
+        ("config:\n  plinth:tenants:\n    - id: a\n      tier: free\n", (2, 4, 2)),
+        ("config:\n  plinth:tenants:\n  - id: a\n    tier: free\n", (2, 2, 0)),
+        ("config:\n    plinth:tenants:\n        -   id: a\n", (4, 8, 4)),
+    ],
+)
+def test_indentation_is_read_from_the_file(style, expected):
+    assert stackedit.indentation(style) == expected
+
+
+def test_a_file_in_another_indentation_keeps_it(tmp_path):
+    path = tmp_path / "stacks" / "Pulumi.x.yaml"
+    path.parent.mkdir()
+    # List items at their key's indentation (``key:\n- item``), as many YAML formatters write them.
+    text = (
+        "config:\n  plinth:environment: dev\n  plinth:tenants:\n  - id: acme   # the first tenant\n"
+        "    displayName: Acme\n    tier: free\n    costCenter: cc-1\n    ownerGroups:\n      admins:\n"
+        "      - acme-admins\n  - id: wayne\n    displayName: Wayne\n    tier: free\n    costCenter: cc-2\n"
+        "    ownerGroups:\n      admins:\n      - wayne-admins\n"
+    )
+    path.write_text(text)
+    patch = stackedit.propose(path, [stackedit.Change("plinth:tenants[0].quotas.cpu", "3")], source="s")
+    changed = [line for line in patch.diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert changed == ["+    quotas:", '+      cpu: "3"'], patch.diff
+    assert patch.after.startswith(text[: text.index("  - id: wayne")].replace("acme-admins\n", "acme-admins\n    quotas:\n"))
+
+
+def test_a_style_the_round_trip_cannot_keep_is_refused(tmp_path):
+    path = tmp_path / "stacks" / "Pulumi.x.yaml"
+    path.parent.mkdir()
+    text = (ROOT / "stacks" / "Pulumi.dev.yaml").read_text().replace(
+        "  plinth:tags:\n    owner: platform-team", "  plinth:tags: {owner: platform-team,   team:  core}"
+    )
+    path.write_text(text)
+    with pytest.raises(console.PlinthError, match="would reformat 1 line"):
+        stackedit.propose(path, [stackedit.Change("plinth:tenants[3].quotas.cpu", "3")], source="s")
+    assert path.read_text() == text
