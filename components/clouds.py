@@ -43,6 +43,8 @@ class GcpSettings(StrictModel):
     region: Annotated[str, StringConstraints(pattern=GCP_REGION)]
     project_number: Annotated[str, StringConstraints(pattern=r"^\d{6,20}$")]
     """Numeric project id (names the project's workload identity pools and service agents)."""
+    billing_account: Annotated[str, StringConstraints(pattern=r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")] | None = None
+    """The Cloud Billing account the project bills to (``012345-6789AB-CDEF01``): needed for tenant budgets."""
 
 
 SubnetId = Annotated[
@@ -109,6 +111,8 @@ class GcpProjectArgs(TypedDict):
     """Default region (the tenant's region when it sets none)."""
     project_number: str
     """The project's numeric id."""
+    billing_account: NotRequired[str]
+    """The Cloud Billing account the project bills to (tenant budgets need it)."""
 
 
 class AzureSubscriptionArgs(TypedDict):

@@ -233,6 +233,9 @@ PRODUCTION_TIERS: frozenset[str] = frozenset({"premium", "enterprise"})
 
 #: Default Kubernetes ResourceQuota per tier (a tenant's ``quotas`` override single values).
 #: CPU and memory are Kubernetes quantities; counts are integers.
+#: Budget names: AWS Budgets allow 100 characters, GCP budget display names 60, Azure budget names 63.
+AWS_BUDGET_NAME_MAX, GCP_BUDGET_NAME_MAX, AZURE_BUDGET_NAME_MAX = 100, 60, 63
+
 TIER_QUOTAS: dict[str, dict[str, str | int]] = {
     "free": {"cpu": "2", "memory": "4Gi", "pods": 20, "pvcs": 2, "gpus": 0, "storage": "20Gi"},
     "standard": {"cpu": "8", "memory": "32Gi", "pods": 100, "pvcs": 10, "gpus": 0, "storage": "200Gi"},

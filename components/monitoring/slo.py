@@ -62,6 +62,22 @@ _DURATION = re.compile(r"(\d+)([ywdhm])")
 SUMMARY = "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected."
 TITLE = "({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget burn rate is too fast."
 
+# The names of what the rules record and the labels they carry: readers (``plinth health``, Sloth's
+# dashboards) query exactly these.
+#: ``slo:sli_error:ratio_rate<window>``: the SLI's error ratio over a window (Sloth's window name).
+SLI_ERROR_RECORD = "slo:sli_error:ratio_rate"
+OBJECTIVE_RECORD = "slo:objective:ratio"
+ERROR_BUDGET_RECORD = "slo:error_budget:ratio"
+TIME_PERIOD_RECORD = "slo:time_period:days"
+CURRENT_BURN_RATE_RECORD = "slo:current_burn_rate:ratio"
+PERIOD_BURN_RATE_RECORD = "slo:period_burn_rate:ratio"
+BUDGET_REMAINING_RECORD = "slo:period_error_budget_remaining:ratio"
+INFO_METRIC = "sloth_slo_info"
+ID_LABEL, SERVICE_LABEL, SLO_LABEL, WINDOW_LABEL = "sloth_id", "sloth_service", "sloth_slo", "sloth_window"
+TENANT_LABEL, PRIORITY_LABEL, SEVERITY_LABEL = "tenant", "priority", "severity"
+#: Suffixes of the alerts every alerting SLO has besides its burn-rate alert.
+ABSENT_SUFFIX, EXHAUSTED_SUFFIX = "SLIAbsent", "ErrorBudgetExhausted"
+
 
 class BurnWindow(NamedTuple):
     """One multi-window condition: alert when ``budget_share`` of the period's budget is burnt in ``long``."""
@@ -140,9 +156,9 @@ def _fmt(number: float) -> str:
 
 
 def sloth_labels(slo: SloSpec) -> dict[str, str]:
-    out = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    out = {ID_LABEL: slo.id, SERVICE_LABEL: slo.service, SLO_LABEL: slo.name}
     if slo.tenant:
-        out["tenant"] = slo.tenant
+        out[TENANT_LABEL] = slo.tenant
     return out
 
 
@@ -151,7 +167,7 @@ def selector(slo: SloSpec) -> str:
     return (
         "{"
         + ", ".join(
-            f'{k}="{v}"' for k, v in (("sloth_id", slo.id), ("sloth_service", slo.service), ("sloth_slo", slo.name))
+            f'{k}="{v}"' for k, v in ((ID_LABEL, slo.id), (SERVICE_LABEL, slo.service), (SLO_LABEL, slo.name))
         )
         + "}"
     )
@@ -206,22 +222,22 @@ def sli_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) 
     labels = _labels(slo, extra_labels)
     rules = [
         {
-            "record": f"slo:sli_error:ratio_rate{w}",
+            "record": f"{SLI_ERROR_RECORD}{w}",
             "expr": error_ratio_query(slo, w),
-            "labels": {**labels, "sloth_window": w},
+            "labels": {**labels, WINDOW_LABEL: w},
         }
         for w in WINDOWS
     ]
     period = period_window(slo)
     rules.append(
         {
-            "record": f"slo:sli_error:ratio_rate{period}",
+            "record": f"{SLI_ERROR_RECORD}{period}",
             "expr": (
-                f"sum_over_time(slo:sli_error:ratio_rate5m{selector(slo)}[{period}])\n"
-                f"/ ignoring (sloth_window)\n"
-                f"count_over_time(slo:sli_error:ratio_rate5m{selector(slo)}[{period}])"
+                f"sum_over_time({SLI_ERROR_RECORD}5m{selector(slo)}[{period}])\n"
+                f"/ ignoring ({WINDOW_LABEL})\n"
+                f"count_over_time({SLI_ERROR_RECORD}5m{selector(slo)}[{period}])"
             ),
-            "labels": {**labels, "sloth_window": period},
+            "labels": {**labels, WINDOW_LABEL: period},
         }
     )
     return {"name": f"sloth-slo-sli-recordings-{slo.id}", "rules": rules}
@@ -234,26 +250,26 @@ def meta_recordings(slo: SloSpec, extra_labels: Mapping[str, str] | None = None)
     return {
         "name": f"sloth-slo-meta-recordings-{slo.id}",
         "rules": [
-            {"record": "slo:objective:ratio", "expr": f"vector({_fmt(slo.objective / 100)})", "labels": labels},
-            {"record": "slo:error_budget:ratio", "expr": f"vector(1-{_fmt(slo.objective / 100)})", "labels": labels},
-            {"record": "slo:time_period:days", "expr": f"vector({slo.period_days})", "labels": labels},
+            {"record": OBJECTIVE_RECORD, "expr": f"vector({_fmt(slo.objective / 100)})", "labels": labels},
+            {"record": ERROR_BUDGET_RECORD, "expr": f"vector(1-{_fmt(slo.objective / 100)})", "labels": labels},
+            {"record": TIME_PERIOD_RECORD, "expr": f"vector({slo.period_days})", "labels": labels},
             {
-                "record": "slo:current_burn_rate:ratio",
-                "expr": f"slo:sli_error:ratio_rate5m{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "record": CURRENT_BURN_RATE_RECORD,
+                "expr": f"{SLI_ERROR_RECORD}5m{sel}\n/ {on}\n{ERROR_BUDGET_RECORD}{sel}",
                 "labels": labels,
             },
             {
-                "record": "slo:period_burn_rate:ratio",
-                "expr": f"slo:sli_error:ratio_rate{period_window(slo)}{sel}\n/ {on}\nslo:error_budget:ratio{sel}",
+                "record": PERIOD_BURN_RATE_RECORD,
+                "expr": f"{SLI_ERROR_RECORD}{period_window(slo)}{sel}\n/ {on}\n{ERROR_BUDGET_RECORD}{sel}",
                 "labels": labels,
             },
             {
-                "record": "slo:period_error_budget_remaining:ratio",
-                "expr": f"1 - slo:period_burn_rate:ratio{sel}",
+                "record": BUDGET_REMAINING_RECORD,
+                "expr": f"1 - {PERIOD_BURN_RATE_RECORD}{sel}",
                 "labels": labels,
             },
             {
-                "record": "sloth_slo_info",
+                "record": INFO_METRIC,
                 "expr": "vector(1)",
                 "labels": {
                     **labels,
@@ -271,8 +287,8 @@ def burn_condition(slo: SloSpec, factor: float, long: str, short: str) -> str:
     threshold = f"({_fmt(factor)} * {_fmt(slo.error_budget)})"
     sel = selector(slo)
     return (
-        f"(max(slo:sli_error:ratio_rate{short}{sel} > {threshold}) without (sloth_window)\n"
-        f"and\nmax(slo:sli_error:ratio_rate{long}{sel} > {threshold}) without (sloth_window))"
+        f"(max({SLI_ERROR_RECORD}{short}{sel} > {threshold}) without ({WINDOW_LABEL})\n"
+        f"and\nmax({SLI_ERROR_RECORD}{long}{sel} > {threshold}) without ({WINDOW_LABEL}))"
     )
 
 
@@ -328,7 +344,7 @@ def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> 
     extra = {k: v for k, v in a.annotations.items() if k not in ("title", "summary")}
     rules.append(
         {
-            "alert": f"{a.name}SLIAbsent",
+            "alert": f"{a.name}{ABSENT_SUFFIX}",
             "expr": source_absent_query(slo),
             "for": ABSENT_FOR,
             "labels": dict(ticket),
@@ -341,8 +357,8 @@ def alert_rules(slo: SloSpec, extra_labels: Mapping[str, str] | None = None) -> 
     )
     rules.append(
         {
-            "alert": f"{a.name}ErrorBudgetExhausted",
-            "expr": f"slo:period_error_budget_remaining:ratio{selector(slo)} <= 0",
+            "alert": f"{a.name}{EXHAUSTED_SUFFIX}",
+            "expr": f"{BUDGET_REMAINING_RECORD}{selector(slo)} <= 0",
             "for": EXHAUSTED_FOR,
             "labels": dict(ticket),
             "annotations": {

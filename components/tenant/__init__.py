@@ -28,10 +28,18 @@ def check(cfg: StackConfig, tenants: list[TenantSpec]) -> list[Problem]:
         settings = cfg.cloud_settings(tenant.cloud) if tenant.cloud != "none" else None
         region = region_of(tenant, settings)
         for scope, key, message in placement_problems(
-            tenant, environment=cfg.environment, cluster=cfg.kubernetes, settings=settings, region=region
-        ):
+            tenant, environment=cfg.environment, cluster=cfg.kubernetes, settings=settings, region=region,
+            monitoring=_monitoring(cfg),
+        ):  # fmt: skip
             problems.append((f"{at}.{key}" if scope == "tenant" else key, message))
     return problems
+
+
+def _monitoring(cfg: StackConfig) -> Any:
+    """The stack's monitoring section (its alert routes address budget notifications), if any."""
+    from components import monitoring
+
+    return cfg.section(monitoring.CAPABILITY)
 
 
 def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
@@ -71,6 +79,7 @@ def build(ctx: BuildContext, tenants: list[TenantSpec]) -> dict[str, Tenant]:
             cloud_settings=settings,
             stack_tags=ctx.tags,
             links={k: v for k, v in links.items() if k.startswith(spec.cloud)},
+            monitoring=_monitoring(ctx.config),
         )
         out[spec.id] = Tenant(spec.id, args, opts=opts)
     return out

@@ -17,6 +17,7 @@ import pulumi_aws as aws
 
 from components import conventions
 from components.base import known_after
+from components.tenant import budget as budgets
 from components.tenant.context import CloudResult, TenantContext
 
 KEY_DELETION_WINDOW_DAYS = 30
@@ -359,4 +360,40 @@ def build(ctx: TenantContext) -> CloudResult:
         )
         outputs["role_arn"] = role_arn(ctx)
         annotations["eks.amazonaws.com/role-arn"] = role_arn(ctx)
+    monthly_budget(ctx)
     return CloudResult(outputs, annotations)
+
+
+def budget_name(ctx: TenantContext) -> str:
+    return ctx.physical("budget", max_len=conventions.AWS_BUDGET_NAME_MAX)
+
+
+def monthly_budget(ctx: TenantContext) -> aws.budgets.Budget | None:
+    """The tenant's AWS Budget: cost of the resources tagged ``tenant=<id>`` (the tag must be activated as a
+    cost allocation tag in the billing console: https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/
+    activating-tags.html), one notification per threshold and for the forecast."""
+    spec = ctx.spec.budget
+    if spec is None:
+        return None
+    return aws.budgets.Budget(
+        f"{ctx.name}-budget",
+        name=budget_name(ctx),
+        account_id=ctx.settings.account_id,
+        budget_type="COST",
+        limit_amount=f"{spec.monthly:.2f}",
+        limit_unit="USD",
+        time_unit="MONTHLY",
+        cost_filters=[{"name": "TagKeyValue", "values": [f"user:{conventions.TAG_TENANT}${ctx.spec.id}"]}],
+        notifications=[
+            {
+                "comparison_operator": "GREATER_THAN",
+                "threshold": n.threshold,
+                "threshold_type": "PERCENTAGE",
+                "notification_type": "FORECASTED" if n.forecast else "ACTUAL",
+                "subscriber_email_addresses": list(n.emails),
+            }
+            for n in budgets.notifications(spec)
+        ],
+        tags=ctx.tags,
+        opts=ctx.opts,
+    )

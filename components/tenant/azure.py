@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pulumi
@@ -9,6 +10,7 @@ import pulumi_azure_native as azure
 import pulumiverse_time as time
 
 from components import conventions
+from components.tenant import budget as budgets
 from components.tenant.context import CloudResult, TenantContext
 
 # Built-in role definition ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
@@ -312,4 +314,40 @@ def build(ctx: TenantContext) -> CloudResult:
             opts=ctx.after(workload),
         )
         annotations["azure.workload.identity/client-id"] = workload.client_id
+    monthly_budget(ctx)
     return CloudResult(outputs, annotations)
+
+
+def budget_start(spec: budgets.Budget, today: datetime.date | None = None) -> str:
+    """The budget's first month as Azure wants it: the first of a month, ``YYYY-MM-01T00:00:00Z``."""
+    month = spec.start_month or (today or datetime.datetime.now(datetime.timezone.utc).date()).strftime("%Y-%m")
+    return f"{month}-01T00:00:00Z"
+
+
+def monthly_budget(ctx: TenantContext) -> Any:
+    """The tenant's consumption budget on the subscription, filtered on the ``tenant`` tag. Azure accepts a
+    start in the current month or later at creation only, so later runs ignore the start date."""
+    spec = ctx.spec.budget
+    if spec is None:
+        return None
+    return azure.consumption.Budget(
+        f"{ctx.name}-budget",
+        budget_name=ctx.physical("budget", max_len=conventions.AZURE_BUDGET_NAME_MAX),
+        scope=f"/subscriptions/{ctx.settings.subscription_id}",
+        amount=spec.monthly,
+        category="Cost",
+        time_grain="Monthly",
+        time_period={"start_date": budget_start(spec)},
+        filter={"tags": {"name": conventions.TAG_TENANT, "operator": "In", "values": [ctx.spec.id]}},
+        notifications={
+            f"{'forecast' if n.forecast else 'actual'}{n.threshold}": {
+                "enabled": True,
+                "operator": "GreaterThan",
+                "threshold": n.threshold,
+                "threshold_type": "Forecasted" if n.forecast else "Actual",
+                "contact_emails": list(n.emails),
+            }
+            for n in budgets.notifications(spec)
+        },
+        opts=pulumi.ResourceOptions.merge(ctx.opts, pulumi.ResourceOptions(ignore_changes=["timePeriod"])),
+    )

@@ -15,6 +15,7 @@ from components import clouds, conventions
 from components.args import ArgsError, input_error, snake_case, unknown_keys, validate
 from components.clouds import AwsAccountArgs, AzureSubscriptionArgs, GcpProjectArgs
 from components.cluster import ClusterArgs, KubernetesSettings
+from components.tenant import budget as budgets
 from components.tenant import kubernetes as kubernetes_part
 from components.tenant.context import CloudResult, TenantContext
 from components.tenant.spec import TenantSpec, placement_problems, region_of
@@ -45,6 +46,23 @@ class TenantQuotasArgs(TypedDict, total=False):
     """Maximum number of ``nvidia.com/gpu`` requested."""
     storage: str
     """Total storage requested by claims, a Kubernetes quantity."""
+
+
+class TenantBudgetArgs(TypedDict):
+    """A monthly budget on the tenant's cloud, scoped to its ``tenant`` tag or label."""
+
+    monthly: float
+    """Amount per calendar month in the billing account's currency (AWS: USD)."""
+    thresholds: NotRequired[list[int]]
+    """Percentages of the amount actually spent that notify (default 80 and 100; from 100 routed like P2)."""
+    forecast_threshold: NotRequired[int]
+    """Percentage of the amount the month's forecast may reach before it notifies (default 100; 0: none)."""
+    notify: NotRequired[list[str]]
+    """Email addresses that get warnings (below 100 %, and the forecast): routed like P3 alerts."""
+    notify_exceeded: NotRequired[list[str]]
+    """Email addresses that hear the budget is spent (from 100 %); default: ``notify``."""
+    start_month: NotRequired[str]
+    """Azure: the first month counted, ``YYYY-MM`` (default: the month of the first deployment)."""
 
 
 class EgressRuleArgs(TypedDict):
@@ -89,6 +107,8 @@ class TenantArgs(TypedDict):
     """``retain`` (default) or ``delete`` (never for premium/enterprise tiers or prod)."""
     tags: NotRequired[dict[str, str]]
     """The tenant's own tags; they win over every other tag."""
+    budget: NotRequired[TenantBudgetArgs]
+    """A monthly budget (AWS Budget, GCP billing budget or Azure consumption budget) with email notifications."""
     stack_tags: NotRequired[dict[str, str]]
     """Tags every resource of the stack carries; the tenant's identity tags and own tags win over them."""
     cluster: NotRequired[ClusterArgs]
@@ -321,13 +341,18 @@ def args_from_spec(
     cloud_settings: Any,
     stack_tags: dict[str, str],
     links: dict[str, Any] | None = None,
+    monitoring: Any = None,
 ) -> TenantArgs:
     """The component's arguments for one ``plinth:tenants`` entry of a validated stack config.
 
     ``links``: the stack's ClusterIdentity outputs (``aws_oidc_provider_arn``, ...), which the
-    tenant's roles and bindings wait for.
+    tenant's roles and bindings wait for. ``monitoring``: the stack's monitoring section, whose P2/P3
+    routes address the budget's notifications.
     """
     args: dict[str, Any] = spec.model_dump(exclude_none=True)
+    if spec.budget is not None:
+        # The recipients the stack routes P2/P3 alerts to, where the spec names none.
+        args["budget"] = budgets.resolved(spec.budget, monitoring).model_dump(exclude_none=True)
     args["environment"] = environment
     args["stack_tags"] = dict(stack_tags)
     if cluster is not None:

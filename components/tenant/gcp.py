@@ -8,6 +8,7 @@ provider that trust the cluster's issuer (:func:`cluster_identity`, one per stac
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -16,6 +17,7 @@ import pulumi_gcp as gcp
 
 from components import conventions
 from components.base import known_after
+from components.tenant import budget as budgets
 from components.tenant.context import CloudResult, TenantContext
 
 #: Key rotation period (90 days) and how long destroyed key versions stay recoverable (30 days).
@@ -290,6 +292,53 @@ def build(ctx: TenantContext) -> CloudResult:
         member=f"serviceAccount:{service_account_email(ctx)}",
         opts=ctx.after(bucket, account),
     )
+    monthly_budget(ctx)
     if binding is None:
         return CloudResult(outputs)
     return CloudResult(outputs, binding.workload_annotations, binding.workload_files)
+
+
+def monthly_budget(ctx: TenantContext) -> gcp.billing.Budget | None:
+    """The tenant's billing budget on the stack's billing account: the project's cost of resources labelled
+    ``tenant=<id>`` (a budget filter takes one label), each threshold and the forecast notifying email
+    notification channels (GCP sends every threshold to all of a budget's channels)."""
+    spec = ctx.spec.budget
+    if spec is None:
+        return None
+    project = ctx.settings.project
+    emails = list(dict.fromkeys([*spec.notify, *spec.notify_exceeded]))
+    channels = [
+        gcp.monitoring.NotificationChannel(
+            f"{ctx.name}-budget-{hashlib.sha256(email.encode()).hexdigest()[:8]}",
+            project=project,
+            display_name=f"Plinth {ctx.environment} {ctx.spec.id} budget: {email}",
+            type="email",
+            labels={"email_address": email},
+            user_labels=ctx.labels,
+            opts=ctx.opts,
+        )
+        for email in emails
+    ]
+    units = int(spec.monthly)
+    tenant_label = conventions.gcp_labels({conventions.TAG_TENANT: ctx.spec.id})
+    return gcp.billing.Budget(
+        f"{ctx.name}-budget",
+        billing_account=ctx.settings.billing_account,
+        display_name=ctx.physical("budget", max_len=conventions.GCP_BUDGET_NAME_MAX),
+        budget_filter={
+            "projects": [f"projects/{ctx.settings.project_number}"],
+            "labels": tenant_label,
+            "calendar_period": "MONTH",
+            "credit_types_treatment": "INCLUDE_ALL_CREDITS",
+        },
+        amount={"specified_amount": {"units": str(units), "nanos": round((spec.monthly - units) * 1e9)}},
+        threshold_rules=[
+            {
+                "threshold_percent": n.threshold / 100,
+                "spend_basis": "FORECASTED_SPEND" if n.forecast else "CURRENT_SPEND",
+            }
+            for n in budgets.notifications(spec)
+        ],
+        all_updates_rule={"monitoring_notification_channels": [c.id for c in channels]},
+        opts=ctx.after(*channels),
+    )

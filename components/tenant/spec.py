@@ -11,6 +11,8 @@ from components import clouds, conventions
 from components.args import snake_case
 from components.base import DnsLabel, StrictModel, Text
 from components.cluster import KubernetesSettings
+from components.tenant import budget as budgets
+from components.tenant.budget import Budget
 
 TenantId = Annotated[
     str, StringConstraints(max_length=conventions.TENANT_ID_MAX, pattern=conventions.TENANT_ID_PATTERN)
@@ -85,6 +87,8 @@ class TenantSpec(StrictModel):
     data_deletion: Literal["retain", "delete"] = "retain"
     """What happens to keys, buckets and vaults when the tenant is removed from the stack."""
     tags: dict[Annotated[str, StringConstraints(min_length=1, max_length=63)], Text] = Field(default_factory=dict)
+    budget: Budget | None = None
+    """A monthly budget on the tenant's cloud, scoped to its ``tenant`` tag/label (components/tenant/budget.py)."""
 
     @field_validator("compliance")
     @classmethod
@@ -121,8 +125,9 @@ Placement = tuple[str, str, str]
 
 
 def placement_problems(
-    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, settings: Any, region: str | None
-) -> list[Placement]:
+    spec: TenantSpec, *, environment: str, cluster: KubernetesSettings | None, settings: Any, region: str | None,
+    monitoring: Any = None,
+) -> list[Placement]:  # fmt: skip
     """Checks of a tenant against the stack it lives in: ``(scope, key, message)``.
 
     ``scope`` is ``"tenant"`` (``key`` is a key of the tenant spec) or ``"stack"`` (``key`` is a
@@ -132,6 +137,9 @@ def placement_problems(
     problems = _cloud_problems(spec, settings, region) + _egress_problems(spec)
     if cluster is not None:
         problems += _cluster_problems(spec, cluster)
+    if spec.budget is not None:
+        resolved = budgets.resolved(spec.budget, monitoring)
+        problems.extend(("tenant", key, message) for key, message in budgets.problems(resolved, spec.cloud, settings))
     if spec.data_deletion == "delete" and environment == "prod":
         problems.append(("tenant", "dataDeletion", "tenant data is never deleted in a prod stack; use retain"))
     return problems
@@ -206,6 +214,7 @@ def region_of(spec: TenantSpec, settings: Any) -> str | None:
 
 __all__ = [
     "TenantSpec",
+    "Budget",
     "Quotas",
     "OwnerGroups",
     "EgressRule",

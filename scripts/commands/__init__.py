@@ -8,13 +8,16 @@ from scripts.commands import (
     audit,
     comment,
     diff,
+    fix,
     fleet,
     graph,
+    health,
     policy,
     preview,
     promote,
     render,
     report,
+    rightsize,
     schema,
     stacks,
     tenant,
@@ -27,3 +30,4 @@ COMMANDS += (tenant, promote)
 COMMANDS += (fleet,)
 COMMANDS += (audit,)
 COMMANDS += (report,)
+COMMANDS += (health, rightsize, fix)
