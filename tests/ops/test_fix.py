@@ -17,16 +17,17 @@ ROOT = Path(__file__).resolve().parents[2]
 ROUTE_DIFF = """\
 --- a/stacks/Pulumi.dev.yaml
 +++ b/stacks/Pulumi.dev.yaml
-@@ -150,5 +150,6 @@
+@@ -157,6 +157,7 @@
        routes:
          P0: oncall
          P1: oncall
 +        P2: platform-mail
          P3: platform-mail
      dashboards: true
+   plinth:deployments:
 """
 RETENTION_DIFF = """\
-@@ -96,6 +96,9 @@
+@@ -103,6 +103,9 @@
        initech:                      # standard: no copy required; this one keeps a geo-redundant copy anyway
          copyTo: {region: northeurope}
          drRpo: 48h
