@@ -368,13 +368,14 @@ class Result:
 
 
 def deployment_targets(raw_config: dict[str, Any]) -> dict[tuple[str, str], int]:
-    """(tenant, deployment name) -> index in ``plinth:deployments`` of the stack file, if it has any.
+    """(tenant, deployment name) -> index in ``plinth:deployments.services`` of the stack file, if it has any.
 
-    The key path of a deployment's requests is ``plinth:deployments[i].resources.requests.<cpu|memory>``
-    (limits: ``.resources.limits.``); a stack without ``plinth:deployments`` gets recommendations
-    without a target (they are reported, not written).
+    The key path of a deployment's requests is ``plinth:deployments.services[i].resources.requests.<cpu|memory>``
+    (limits: ``.resources.limits.``; ``components.deployment.spec``); a workload without such an entry
+    gets recommendations without a target (they are reported, not written).
     """
-    entries = raw_config.get("plinth:deployments") or []
+    section = raw_config.get("plinth:deployments")
+    entries = section.get("services") if isinstance(section, dict) else None
     if not isinstance(entries, list):
         return {}
     return {
@@ -391,7 +392,7 @@ def _evidence(u: Usage, window: str, **more: Any) -> dict[str, Any]:
 def _workload_recommendations(u: Usage, window: str, index: int | None) -> list[Recommendation]:
     out = []
     conf = confidence(u.steps, window)
-    base = f"plinth:deployments[{index}].resources" if index is not None else None
+    base = f"plinth:deployments.services[{index}].resources" if index is not None else None
     for resource, rec, current, limit in (
         ("cpu", recommend_cpu(u), u.cpu_request, u.cpu_limit),
         ("memory", recommend_memory(u), u.memory_request, u.memory_limit),

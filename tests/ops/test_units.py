@@ -58,13 +58,13 @@ def _spec(**extra) -> TenantSpec:
 
 
 def test_deployment_requests_target_the_deployment_entry():
-    raw = {"plinth:deployments": [{"name": "web", "tenant": "acme"}, {"name": "api", "tenant": "acme"}]}
+    raw = {"plinth:deployments": {"services": [{"name": "web", "tenant": "acme"}, {"name": "api", "tenant": "acme"}]}}
     result = rightsize.recommend([_usage()], [(0, _spec())], "14d", cluster_cloud="aws",
                                  prices=rightsize.load_prices(), raw_config=raw)  # fmt: skip
     targets = {(r.kind, r.resource): r.target for r in result.recommendations}
-    assert targets[("request", "cpu")] == "plinth:deployments[1].resources.requests.cpu"
-    assert targets[("request", "memory")] == "plinth:deployments[1].resources.requests.memory"
-    assert targets[("limit", "memory")] == "plinth:deployments[1].resources.limits.memory"
+    assert targets[("request", "cpu")] == "plinth:deployments.services[1].resources.requests.cpu"
+    assert targets[("request", "memory")] == "plinth:deployments.services[1].resources.requests.memory"
+    assert targets[("limit", "memory")] == "plinth:deployments.services[1].resources.limits.memory"
     sidecar = rightsize.recommend([_usage(), _usage(container="proxy")], [(0, _spec())], "14d", cluster_cloud="aws",
                                   prices=rightsize.load_prices(), raw_config=raw)  # fmt: skip
     assert all(r.target is None for r in sidecar.recommendations if r.workload), "two containers: one entry cannot say"
@@ -149,3 +149,24 @@ def test_a_style_the_round_trip_cannot_keep_is_refused(tmp_path):
     with pytest.raises(console.PlinthError, match="would reformat 1 line"):
         stackpatch.propose(path, [stackpatch.Change("plinth:tenants[3].quotas.cpu", "3")], source="s")
     assert path.read_text() == text
+
+
+def test_a_deployment_request_patch_of_the_dev_stack_changes_that_value_only(tmp_path):
+    """The key path rightsize writes exists in the dev stack's deployments and the edit validates."""
+    import yaml
+
+    from scripts import stackpatch
+    from tests.conftest import ROOT
+
+    dev = ROOT / "stacks" / "Pulumi.dev.yaml"
+    raw = yaml.safe_load(dev.read_text())["config"]
+    index = rightsize.deployment_targets(raw)[("acme", "audio-api")]
+    copy = tmp_path / "stacks" / "Pulumi.dev.yaml"
+    copy.parent.mkdir()
+    copy.write_text(dev.read_text())
+    target = f"plinth:deployments.services[{index}].resources.requests.cpu"
+    patch = stackpatch.propose(copy, [stackpatch.Change(target, "300m")], source="stacks/Pulumi.dev.yaml")
+    removed = [line for line in patch.diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    added = [line for line in patch.diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert removed == ["-          requests: {cpu: 500m, memory: 512Mi}"], patch.diff
+    assert added == ["+          requests: {cpu: 300m, memory: 512Mi}"], "one value changes, the flow style stays"
