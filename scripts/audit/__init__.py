@@ -52,6 +52,23 @@ def checks_for(types: frozenset[str], extra: Sequence[Check] = (), *, with_state
     return [*chosen, *extra]
 
 
+def within(checks: Sequence[Check], read: frozenset[str], readable: frozenset[str]) -> list[Check]:
+    """The checks that can judge an audit that read only the types ``read`` of the ``readable`` ones.
+
+    A resource check judges each resource on its own, so it runs on whatever was read. A stack check
+    judges the types it names together - a trail or detector that was not read would count as missing,
+    a false failure (no GuardDuty, no multi-region trail) or a false pass - so it runs only when every
+    type it names that the audit can read was read. Prefix reads (``aws:``) judge each resource alone.
+    """
+    out = []
+    for check in checks:
+        named = {t for t in check.types if not t.endswith(":")} & readable
+        if check.kind == "stack" and not named <= read:
+            continue
+        out.append(check)
+    return out
+
+
 def _packs(checks: Sequence[Check]) -> list[dict[str, str]]:
     seen: dict[str, str] = {}
     for check in checks:
@@ -73,9 +90,15 @@ def evaluate(
     gaps: Sequence[Gap] = (),
     source: str = "policy config",
     title: str = "Audit",
+    configurable: Sequence[Check] = (),
 ) -> Report:
-    """Run ``checks`` over ``subjects`` with the user's policy config (suppressions included)."""
-    config = settings(checks, policy_config, source=source)
+    """Run ``checks`` over ``subjects`` with the user's policy config (suppressions included).
+
+    ``configurable``: more checks the config may name and is validated for (the checks an audit of fewer
+    services leaves out), so one config file serves every scope.
+    """
+    extra = [c for c in configurable if c.name not in {k.name for k in checks}]
+    config = settings([*checks, *extra], policy_config, source=source)
     report = Report(resources=len(subjects), packs=_packs(checks), title=title)
     Run(report).evaluate(checks, subjects, config, gaps)
     return report
@@ -89,15 +112,27 @@ def audit_aws(
     policy_config: Mapping[str, Any] | None = None,
     config_source: str = "policy config",
     state: Any = None,
+    services: Sequence[str] | None = None,
     concurrency: int = 8,
     max_attempts: int = 5,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Audit the account behind ``boto_session`` in ``regions``; ``state`` is a :class:`scripts.audit.state.Stack`."""
+    """Audit the account behind ``boto_session`` in ``regions``; ``state`` is a :class:`scripts.audit.state.Stack`.
+
+    ``services`` (names of :func:`scripts.audit.aws.service_names`) reads only those services and runs only
+    the checks that can judge them (:func:`within`): the account checks of a service not read do not run.
+    """
     from scripts.audit import aws
     from scripts.audit.aws import account
 
-    services = state.services() if state is not None else None
+    unknown = aws.unknown_services(services or ())
+    if unknown:
+        raise ValueError(f"unknown services {unknown}; known: {', '.join(aws.service_names())}")
+    selected = None if services is None else tuple(dict.fromkeys(services))
+    if state is not None:
+        services = tuple(s for s in state.services() if selected is None or s in selected)
+    else:
+        services = selected
     collection = aws.collect(
         boto_session,
         regions,
@@ -108,12 +143,17 @@ def audit_aws(
         on_progress=on_progress,
     )
     subjects, gaps = collection.subjects, collection.gaps
-    checks = checks_for(aws.read_types(), account.CHECKS, with_state=state is not None)
+    every = checks = checks_for(aws.read_types(), account.CHECKS, with_state=state is not None)
+    if selected is not None:
+        read = aws.types_of(selected)
+        checks = within(checks_for(read, account.CHECKS, with_state=state is not None), read, aws.read_types())
     missing: list[dict[str, str]] = []
     if state is not None:
         subjects, gaps, missing = state.scope(subjects, gaps)
         checks = [c for c in checks if c.pack != AUDIT_PACK]
-    report = evaluate(subjects, checks, policy_config, gaps=gaps, source=config_source, title="AWS audit")
+    report = evaluate(
+        subjects, checks, policy_config, gaps=gaps, source=config_source, title="AWS audit", configurable=every
+    )
     report.seconds = collection.seconds
     policy_types = {t for p in meta.all_policies() if p.name.startswith("aws-") for t in p.types}
     report.context = {
