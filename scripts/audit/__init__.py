@@ -36,20 +36,20 @@ def version() -> str:
         return ""
 
 
+def reads(check: Check, types: frozenset[str], *, with_state: bool = False) -> bool:
+    """Whether ``check`` looks at any of ``types`` (the stack-scoped policies only with a stack export)."""
+    if check.name in STACK_SCOPED and not with_state:
+        return False
+    if check.kind == "resource":
+        return bool(set(check.types) & types)
+    if check.types:
+        return any(meta.reads_type(check.types, t) for t in types)
+    return bool(types)
+
+
 def checks_for(types: frozenset[str], extra: Sequence[Check] = (), *, with_state: bool = False) -> list[Check]:
     """The packs' policies that look at any of ``types`` (and ``extra`` audit checks)."""
-    chosen = []
-    for check in pack_checks():
-        if check.name in STACK_SCOPED and not with_state:
-            continue
-        if check.kind == "resource" and not set(check.types) & types:
-            continue
-        if check.kind == "stack" and check.types and not any(meta.reads_type(check.types, t) for t in types):
-            continue
-        if check.kind == "stack" and not check.types and not types:
-            continue
-        chosen.append(check)
-    return [*chosen, *extra]
+    return [*(c for c in pack_checks() if reads(c, types, with_state=with_state)), *extra]
 
 
 def within(checks: Sequence[Check], read: frozenset[str], readable: frozenset[str]) -> list[Check]:
@@ -146,7 +146,8 @@ def audit_aws(
     every = checks = checks_for(aws.read_types(), account.CHECKS, with_state=state is not None)
     if selected is not None:
         read = aws.types_of(selected)
-        checks = within(checks_for(read, account.CHECKS, with_state=state is not None), read, aws.read_types())
+        chosen = [c for c in every if reads(c, read, with_state=state is not None)]
+        checks = within(chosen, read, aws.read_types())
     missing: list[dict[str, str]] = []
     if state is not None:
         subjects, gaps, missing = state.scope(subjects, gaps)
