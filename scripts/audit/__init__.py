@@ -36,20 +36,37 @@ def version() -> str:
         return ""
 
 
+def reads(check: Check, types: frozenset[str], *, with_state: bool = False) -> bool:
+    """Whether ``check`` looks at any of ``types`` (the stack-scoped policies only with a stack export)."""
+    if check.name in STACK_SCOPED and not with_state:
+        return False
+    if check.kind == "resource":
+        return bool(set(check.types) & types)
+    if check.types:
+        return any(meta.reads_type(check.types, t) for t in types)
+    return bool(types)
+
+
 def checks_for(types: frozenset[str], extra: Sequence[Check] = (), *, with_state: bool = False) -> list[Check]:
     """The packs' policies that look at any of ``types`` (and ``extra`` audit checks)."""
-    chosen = []
-    for check in pack_checks():
-        if check.name in STACK_SCOPED and not with_state:
+    return [*(c for c in pack_checks() if reads(c, types, with_state=with_state)), *extra]
+
+
+def within(checks: Sequence[Check], read: frozenset[str], readable: frozenset[str]) -> list[Check]:
+    """The checks that can judge an audit that read only the types ``read`` of the ``readable`` ones.
+
+    A resource check judges each resource on its own, so it runs on whatever was read. A stack check
+    judges the types it names together - a trail or detector that was not read would count as missing,
+    a false failure (no GuardDuty, no multi-region trail) or a false pass - so it runs only when every
+    type it names that the audit can read was read. Prefix reads (``aws:``) judge each resource alone.
+    """
+    out = []
+    for check in checks:
+        named = {t for t in check.types if not t.endswith(":")} & readable
+        if check.kind == "stack" and not named <= read:
             continue
-        if check.kind == "resource" and not set(check.types) & types:
-            continue
-        if check.kind == "stack" and check.types and not any(meta.reads_type(check.types, t) for t in types):
-            continue
-        if check.kind == "stack" and not check.types and not types:
-            continue
-        chosen.append(check)
-    return [*chosen, *extra]
+        out.append(check)
+    return out
 
 
 def _packs(checks: Sequence[Check]) -> list[dict[str, str]]:
@@ -73,9 +90,15 @@ def evaluate(
     gaps: Sequence[Gap] = (),
     source: str = "policy config",
     title: str = "Audit",
+    configurable: Sequence[Check] = (),
 ) -> Report:
-    """Run ``checks`` over ``subjects`` with the user's policy config (suppressions included)."""
-    config = settings(checks, policy_config, source=source)
+    """Run ``checks`` over ``subjects`` with the user's policy config (suppressions included).
+
+    ``configurable``: more checks the config may name and is validated for (the checks an audit of fewer
+    services leaves out), so one config file serves every scope.
+    """
+    extra = [c for c in configurable if c.name not in {k.name for k in checks}]
+    config = settings([*checks, *extra], policy_config, source=source)
     report = Report(resources=len(subjects), packs=_packs(checks), title=title)
     Run(report).evaluate(checks, subjects, config, gaps)
     return report
@@ -89,15 +112,27 @@ def audit_aws(
     policy_config: Mapping[str, Any] | None = None,
     config_source: str = "policy config",
     state: Any = None,
+    services: Sequence[str] | None = None,
     concurrency: int = 8,
     max_attempts: int = 5,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Report:
-    """Audit the account behind ``boto_session`` in ``regions``; ``state`` is a :class:`scripts.audit.state.Stack`."""
+    """Audit the account behind ``boto_session`` in ``regions``; ``state`` is a :class:`scripts.audit.state.Stack`.
+
+    ``services`` (names of :func:`scripts.audit.aws.service_names`) reads only those services and runs only
+    the checks that can judge them (:func:`within`): the account checks of a service not read do not run.
+    """
     from scripts.audit import aws
     from scripts.audit.aws import account
 
-    services = state.services() if state is not None else None
+    unknown = aws.unknown_services(services or ())
+    if unknown:
+        raise ValueError(f"unknown services {unknown}; known: {', '.join(aws.service_names())}")
+    selected = None if services is None else tuple(dict.fromkeys(services))
+    if state is not None:
+        services = tuple(s for s in state.services() if selected is None or s in selected)
+    else:
+        services = selected
     collection = aws.collect(
         boto_session,
         regions,
@@ -108,12 +143,18 @@ def audit_aws(
         on_progress=on_progress,
     )
     subjects, gaps = collection.subjects, collection.gaps
-    checks = checks_for(aws.read_types(), account.CHECKS, with_state=state is not None)
+    every = checks = checks_for(aws.read_types(), account.CHECKS, with_state=state is not None)
+    if selected is not None:
+        read = aws.types_of(selected)
+        chosen = [c for c in every if reads(c, read, with_state=state is not None)]
+        checks = within(chosen, read, aws.read_types())
     missing: list[dict[str, str]] = []
     if state is not None:
         subjects, gaps, missing = state.scope(subjects, gaps)
         checks = [c for c in checks if c.pack != AUDIT_PACK]
-    report = evaluate(subjects, checks, policy_config, gaps=gaps, source=config_source, title="AWS audit")
+    report = evaluate(
+        subjects, checks, policy_config, gaps=gaps, source=config_source, title="AWS audit", configurable=every
+    )
     report.seconds = collection.seconds
     policy_types = {t for p in meta.all_policies() if p.name.startswith("aws-") for t in p.types}
     report.context = {

@@ -40,7 +40,7 @@ class Stack:
         from scripts.audit import aws
 
         types = {r.type for r in self.resources}
-        return tuple(m.__name__.rsplit(".", 1)[-1].rstrip("_") for m in aws.SERVICES if types & set(m.TYPES))
+        return tuple(aws.service_name(m) for m in aws.SERVICES if types & set(m.TYPES))
 
     def keys(self, r: Resource) -> set[str]:
         props = r.properties

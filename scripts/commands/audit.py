@@ -30,6 +30,13 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     aws.add_argument("--profile", metavar="P", help="AWS profile (default: the standard credential chain)")
     aws.add_argument("--endpoint-url", metavar="URL", help="send every API call to URL (tests, private endpoints)")
+    aws.add_argument(
+        "--service",
+        action="append",
+        dest="services",
+        metavar="NAME",
+        help="read only this service (repeatable; default: every one); account checks of other services do not run",
+    )
     aws.add_argument("--state", type=Path, metavar="FILE", help="a `pulumi stack export`: audit only its resources")
     aws.add_argument("--concurrency", type=int, default=8, metavar="N", help="parallel API readers (default 8)")
     aws.add_argument(
@@ -82,6 +89,11 @@ def _aws(args: argparse.Namespace, config: dict[str, Any] | None, source: str) -
 
     if args.concurrency < 1 or args.max_attempts < 1:
         raise console.UsageError("--concurrency and --max-attempts take a number of at least 1")
+    unknown = aws.unknown_services(args.services or ())
+    if unknown:
+        raise console.UsageError(
+            f"--service {', '.join(unknown)}: no such service; choose from {', '.join(sorted(aws.service_names()))}"
+        )
     stack = state.read(console.read_json(args.state), str(args.state)) if args.state else None
     try:
         session = aws.session(args.profile)
@@ -102,6 +114,7 @@ def _aws(args: argparse.Namespace, config: dict[str, Any] | None, source: str) -
                 policy_config=config,
                 config_source=source,
                 state=stack,
+                services=args.services,
                 concurrency=args.concurrency,
                 max_attempts=args.max_attempts,
                 on_progress=bar.update,

@@ -238,3 +238,61 @@ def test_the_read_only_policy_lists_exactly_the_calls_the_audit_makes(seeded_ser
     made = {action for action, _ in collection.made}
     assert made <= listed, f"calls made but not allowed by the policy: {sorted(made - listed)}"
     assert len(made) >= 60, "the seeded account exercises most of the declared calls"
+
+
+def test_a_service_subset_reads_only_those_services_and_finds_what_the_full_audit_finds_there(seeded_server):
+    url, _ = seeded_server
+    chosen = ["ec2", "kms"]
+    full, part = _run(url), _run(url, services=chosen)
+    read = aws.types_of(chosen)
+    assert part.context["services"] == chosen
+    outside = sorted({f.resourceType for f in part.findings} - read)
+    assert outside == [], f"only EC2 and KMS resources are judged: {outside}"
+    assert part.resources < full.resources, "buckets, roles, tables... are not read"
+
+    def pairs(report):
+        return {(f.policy, f.arn, f.status) for f in report.findings if f.resourceType in read}
+
+    other_services = ("aws-guardduty-detector-enabled", "aws-cloudtrail-multiregion-enabled")  # judge the regions
+    expected = {p for p in pairs(full) if p[0] not in other_services}
+    assert pairs(part) == expected, "reading fewer services changes nothing about the ones read"
+    assert {"aws-ebs-volume-encryption-required", "aws-kms-key-rotation-enabled"} <= {
+        f.policy for f in part.of("violation")
+    }, "the planted volume and key are still found"
+    collection = aws.collect(seeding.session(), [seeding.REGION], endpoint_url=url, services=chosen)
+    services = {action.split(":")[0] for action, _ in collection.made}
+    assert services == {"sts", "ec2", "kms"}, f"calls only to the chosen services (and the identity): {services}"
+
+
+def test_account_checks_run_only_when_the_service_they_read_is_selected(moto):
+    full = _run(moto)  # an empty account: no detector, no trail, no password policy, root without MFA
+    account_checks = {
+        "aws-account-root-mfa-enabled": "iam",
+        "aws-iam-passwordpolicy-strength-required": "iam",
+        "aws-guardduty-detector-enabled": "guardduty",
+        "aws-cloudtrail-multiregion-enabled": "cloudtrail",
+        "aws-s3-bucket-public-access-blocked": "s3",
+        "aws-ebs-encryptionbydefault-enabled": "ec2",
+    }
+    failing = {f.policy for f in full.of("violation")}
+    assert set(account_checks) <= failing, f"the full audit fails them all: {set(account_checks) - failing}"
+    for check, service in account_checks.items():
+        others = [s for s in aws.service_names() if s != service]
+        without = _run(moto, services=others)
+        assert check not in without.checks and check not in {f.policy for f in without.findings}, (
+            f"{check} reads {service}: without it, it would be a false failure or a false could-not-check"
+        )
+        alone = _run(moto, services=[service])
+        assert check in {f.policy for f in alone.of("violation")}, f"{check} runs when {service} is read"
+        assert alone.errors == [], [f.message for f in alone.errors]
+
+
+def test_an_unknown_service_is_a_usage_error_naming_the_option_and_the_valid_names(moto, capsys):
+    code = cli.main(["audit", "aws", "--region", "eu-west-1", "--endpoint-url", moto, "--service", "ec2",
+                     "--service", "ec3"])  # fmt: skip
+    err = capsys.readouterr().err.strip()
+    assert code == 2, "bad input is exit 2"
+    assert "--service ec3" in err and "ec2" in err and "guardduty" in err and "lambda" in err, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    with pytest.raises(ValueError, match="ec3"):
+        _run(moto, services=["ec3"])

@@ -15,6 +15,10 @@ to the moto server (which answers proxied requests) and ``NO_PROXY`` empty; it r
 checks, with ``--scan-unused-services`` (unused security groups are skipped otherwise) and no retries
 (moto answers unimplemented calls with 500).
 
+Plinth reads the same part of the account: the services its own versions of the shared checks read
+(``--service``, one per Prowler check's service: ec2, s3, iam, kms, ...; ``--all-services`` reads every one),
+and runs every check it has on them, not only the shared ones.
+
 Ground truth is (resource id, misconfiguration) pairs the seed planted. Scores read Prowler's OCSF
 ``metadata.event_code``, ``status_code`` and ``resources[0].uid``, and Plinth's JSON findings' policy
 and ARN. Things moto does differently from AWS (no default bucket encryption, an ``alias/aws/ebs`` key
@@ -118,6 +122,24 @@ SHARED: dict[str, tuple[str, str, str]] = {
         "resource",
     ),
 }
+
+
+def shared_services() -> list[str]:
+    """The services Plinth reads the shared checks from: those producing a type the shared Plinth checks judge.
+
+    They are the services Prowler's shared checks are named after (``ec2_...`` -> ec2, ``cloudwatch_log_group_...``
+    -> logs): both tools read the same part of the account, and every other check Plinth has on those services
+    runs too.
+    """
+    from scripts import audit
+    from scripts.audit import aws
+    from scripts.audit.aws import account
+
+    wanted = {policy for _, policy, _ in SHARED.values()}
+    checks = [c for c in audit.checks_for(aws.read_types(), account.CHECKS) if c.name in wanted]
+    missing = wanted - {c.name for c in checks}
+    assert not missing, f"shared checks Plinth does not have: {sorted(missing)}"
+    return [aws.service_name(m) for m in aws.SERVICES if any(c.applies_to(t) for c in checks for t in m.TYPES)]
 
 
 def short_id(uid: str) -> str:
@@ -229,13 +251,14 @@ def run_prowler(exe: Path, endpoint: str, out: Path) -> tuple[float, set[tuple[s
     return seconds, found
 
 
-def run_plinth(endpoint: str, out: Path) -> tuple[float, set[tuple[str, str]]]:
+def run_plinth(endpoint: str, out: Path, services: list[str]) -> tuple[float, set[tuple[str, str]]]:
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     for name in ("HTTP_PROXY", "http_proxy", "AWS_ENDPOINT_URL"):
         env.pop(name, None)
     report = out / "plinth.json"
     command = [str(Path(sys.executable).with_name("plinth")), "audit", "aws", "--region", seeding.REGION,
-               "--endpoint-url", endpoint, "--format", "json", "--out", str(report)]  # fmt: skip
+               "--endpoint-url", endpoint, "--format", "json", "--out", str(report),
+               *(a for s in services for a in ("--service", s))]  # fmt: skip
     start = time.perf_counter()
     subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     seconds = time.perf_counter() - start
@@ -261,10 +284,14 @@ def run_plinth(endpoint: str, out: Path) -> tuple[float, set[tuple[str, str]]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--extra", type=int, default=200, help="resources seeded beyond the twins (default 200)")
+    parser.add_argument(
+        "--all-services", action="store_true", help="let Plinth read every service, not only the shared checks' ones"
+    )
     parser.add_argument("--prowler-venv", type=Path, default=PROWLER_VENV, help="Prowler's virtualenv (created once)")
     parser.add_argument("--out", type=Path, default=Path("/tmp") / "plinth-audit-bench", help="where reports go")
     args = parser.parse_args()
     exe = ensure_prowler(args.prowler_venv)
+    services = shared_services() if not args.all_services else []
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
     proc, endpoint = start_moto()
@@ -272,12 +299,13 @@ def main() -> int:
         expected = seeding.seed(endpoint)
         extra = seed_extra(endpoint, args.extra)
         truth = ground_truth(expected, extra)
-        plinth_s, plinth = run_plinth(endpoint, args.out)
+        plinth_s, plinth = run_plinth(endpoint, args.out, services)
         prowler_s, prowler = run_prowler(exe, endpoint, args.out)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     print(f"seeded: {len(expected)} twin expectations + {args.extra} extra resources; ground truth {len(truth)} pairs")
+    print(f"plinth reads: {', '.join(services) or 'every service'}")
     print(f"plinth audit aws: {plinth_s:6.2f} s wall")
     print(f"prowler {PROWLER.split('==')[1]}:     {prowler_s:6.2f} s wall")
     print(f"ratio (prowler / plinth): {prowler_s / plinth_s:.1f}x")

@@ -91,8 +91,25 @@ def read_types() -> frozenset[str]:
     return frozenset({REGION, *(t for module in SERVICES for t in module.TYPES)})
 
 
+def service_name(module: ModuleType) -> str:
+    """A service module's name as users write it (``lambda_`` is ``lambda``)."""
+    return module.__name__.rsplit(".", 1)[-1].rstrip("_")
+
+
 def service_names() -> tuple[str, ...]:
-    return tuple(m.__name__.rsplit(".", 1)[-1].rstrip("_") for m in SERVICES)
+    return tuple(service_name(m) for m in SERVICES)
+
+
+def unknown_services(names: Iterable[str]) -> list[str]:
+    """The names in ``names`` that are not one of :func:`service_names`."""
+    known = set(service_names())
+    return [n for n in dict.fromkeys(names) if n not in known]
+
+
+def types_of(services: Iterable[str]) -> frozenset[str]:
+    """The resource types that reading ``services`` produces (every audited region's own subject included)."""
+    chosen = set(services)
+    return frozenset({REGION, *(t for m in SERVICES if service_name(m) in chosen for t in m.TYPES)})
 
 
 @dataclass
@@ -133,7 +150,8 @@ def collect(
     api = Api(boto_session, calls, endpoint_url=endpoint_url, max_attempts=max_attempts)
     started, clock = now(), time.monotonic()
     account = str(api.call("sts", regions[0], "get_caller_identity")["Account"])
-    chosen = [m for m in SERVICES if services is None or m.__name__.rsplit(".", 1)[-1].rstrip("_") in set(services)]
+    wanted = None if services is None else set(services)
+    chosen = [m for m in SERVICES if wanted is None or service_name(m) in wanted]
     jobs = [(m, r) for m in chosen for r in ((regions[0],) if m.GLOBAL else regions)]
     result = Collection(account, regions, started=started)
     for region in regions:
