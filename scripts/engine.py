@@ -43,6 +43,7 @@ import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as _mocks
 from pulumi.runtime import settings as _settings
+from pulumi.runtime import stack as _stack
 from pulumi.runtime.proto import engine_pb2
 from pulumi.runtime.stack import run_in_stack
 
@@ -418,6 +419,55 @@ def _scrubbed_env() -> Iterator[None]:
         os.environ.update(saved)
 
 
+async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
+    """The SDK's ``wait_for_rpcs`` (``pulumi.runtime.stack``) with one wait per wave of outputs.
+
+    The SDK waits for the first of all tracked outputs to finish and then starts over, so every
+    completion re-subscribes to every output still pending (quadratic in the number of Outputs: at
+    1,000 tenants that is most of the preview). Here each wave of outputs is awaited together; an
+    output that fails still ends the wait at once (``FIRST_EXCEPTION``) and is raised as in the SDK;
+    outputs created meanwhile are the next wave. What is registered, and in which order, is unchanged.
+    """
+    rpc_manager = _settings._get_rpc_manager()
+    outputs = _settings.SETTINGS
+    while True:
+        while rpc_manager.rpcs:
+            await asyncio.sleep(0)
+            try:
+                await rpc_manager.rpcs.pop()
+            except Exception as exn:
+                if rpc_manager.unhandled_exception is not None:
+                    raise exn from rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+                raise
+        if rpc_manager.unhandled_exception is not None:
+            raise rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+        while await_all_outstanding_tasks:
+            with outputs.lock:
+                if not outputs.outputs:
+                    break
+                pending = list(outputs.outputs)
+                outputs.outputs.clear()
+            done, not_done = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                await task
+            if not_done:
+                with outputs.lock:
+                    outputs.outputs.update(not_done)
+        if not rpc_manager.rpcs:
+            break
+
+
+@contextmanager
+def _driving_the_sdk() -> Iterator[None]:
+    """How the offline engine drives the SDK differently from the language host (see each function)."""
+    saved = _stack.wait_for_rpcs
+    _stack.wait_for_rpcs = _wait_for_rpcs
+    try:
+        yield
+    finally:
+        _stack.wait_for_rpcs = saved
+
+
 def _default_provider_version(package: str) -> str:
     dist = _PROVIDER_DISTRIBUTIONS.get(package, f"pulumi_{package.replace('-', '_')}")
     try:
@@ -499,7 +549,7 @@ def run(
     monitor = RecordingMonitor(mocks, on_register)
     engine = RecordingEngine()
     started = time.perf_counter()
-    with _scrubbed_env():
+    with _scrubbed_env(), _driving_the_sdk():
         loop = asyncio.new_event_loop()
         # When the program fails, the SDK's outstanding registrations are abandoned and asyncio
         # would log each one ("Task was destroyed but it is pending"). The failure itself is
