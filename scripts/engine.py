@@ -22,6 +22,7 @@ The recorded plan renders to the same JSON shape as ``pulumi preview --json`` (s
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -42,9 +43,10 @@ import pulumi
 import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import resource as _resource
 from pulumi.runtime import settings as _settings
 from pulumi.runtime import stack as _stack
-from pulumi.runtime.proto import engine_pb2
+from pulumi.runtime.proto import engine_pb2, source_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from scripts import pulumi_json as pj
@@ -457,15 +459,54 @@ async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
             break
 
 
+@functools.lru_cache(maxsize=None)
+def _file_uri(filename: str) -> str | None:
+    try:
+        return Path(filename).as_uri()
+    except ValueError:  # "<string>", "<frozen ...>": no position, as in the SDK
+        return None
+
+
+def _stack_trace() -> source_pb2.StackTrace:
+    """The SDK's ``_get_stack_trace`` (``pulumi.runtime.resource``), the same frames, without its overheads.
+
+    The SDK builds a ``traceback.StackSummary`` of the whole stack for every resource, which reads and
+    stats each frame's source file (linecache), and converts every file name to a URI again. Only file
+    names and line numbers end up in the request, so they are read from the frames, and each file's URI
+    is computed once.
+    """
+    frames = []
+    frame: Any = sys._getframe()
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    frames.reverse()  # outermost first, as traceback.extract_stack lists them
+    # The concrete resource's constructor is the third __init__ from the top (Resource, Custom/Component).
+    inits, i = 0, 0
+    for i in range(len(frames) - 1, -1, -1):
+        if frames[i].f_code.co_name == "__init__":
+            inits += 1
+            if inits == 3:
+                break
+    if i < 1:
+        return source_pb2.StackTrace()
+    out = []
+    for frame in reversed(frames[:i]):
+        uri = _file_uri(frame.f_code.co_filename) if frame.f_code.co_filename and frame.f_lineno is not None else None
+        position = source_pb2.SourcePosition(uri=uri, line=frame.f_lineno) if uri is not None else None
+        out.append(source_pb2.StackFrame(pc=position))
+    return source_pb2.StackTrace(frames=out)
+
+
 @contextmanager
 def _driving_the_sdk() -> Iterator[None]:
     """How the offline engine drives the SDK differently from the language host (see each function)."""
-    saved = _stack.wait_for_rpcs
-    _stack.wait_for_rpcs = _wait_for_rpcs
+    saved = _stack.wait_for_rpcs, _resource._get_stack_trace
+    _stack.wait_for_rpcs, _resource._get_stack_trace = _wait_for_rpcs, _stack_trace
     try:
         yield
     finally:
-        _stack.wait_for_rpcs = saved
+        _stack.wait_for_rpcs, _resource._get_stack_trace = saved
 
 
 def _default_provider_version(package: str) -> str:
@@ -812,4 +853,5 @@ def _child_main() -> None:
         message = err.message if isinstance(err, EngineError) else f"the program failed: {type(err).__name__}: {err}"
         outcome = {"error": {"kind": kind, "message": message, "traceback": traceback.format_exc()}}
     progress.close()
-    Path(request["result"]).write_text(json.dumps(outcome))
+    with open(request["result"], "w", encoding="utf-8") as out:
+        json.dump(outcome, out)  # streamed: the plan is not held a second time as one string

@@ -134,7 +134,7 @@ def test_a_failing_output_fails_the_run_and_the_sdk_is_left_as_it_was():
         raise ValueError("apply failed on purpose")
 
     def program():
-        Box("b").key.arn.apply(boom)
+        aws.kms.Key("k").arn.apply(boom)
 
     with pytest.raises(ValueError, match="apply failed on purpose"):
         engine.run(program, preview=False)
@@ -156,6 +156,23 @@ def test_outputs_created_while_waiting_are_waited_for():
     assert {r.name for r in plan.of_type("aws:s3/bucket:Bucket")} == {f"b{i}" for i in range(31)}, (
         "every bucket registered from an apply of the one before must be in the plan"
     )
+
+
+def test_the_engines_stack_traces_are_the_sdks(monkeypatch):
+    """The engine's cheaper stack trace must put the same frames and positions in every request."""
+    from pulumi.runtime import resource
+
+    engine_trace, sdk_trace, compared = engine._stack_trace, resource._get_stack_trace, []
+
+    def both():
+        ours, theirs = engine_trace(), sdk_trace()
+        compared.append(len(theirs.frames))
+        assert ours == theirs, "the engine's stack trace differs from the SDK's"
+        return theirs
+
+    monkeypatch.setattr(engine, "_stack_trace", both)
+    engine.run(lambda: Box("b"))
+    assert len(compared) == 5 and all(compared), "the stack and each of Box's 4 resources were compared, with frames"
 
 
 def test_data_sources_are_refused_offline():
