@@ -81,7 +81,8 @@ def child_plinth(project: Path, stack: str, plan_out: Path) -> dict:
     started = time.perf_counter()
     plan = engine.run_stack_in_process(stack, project, preview=True)  # this process is the program's own
     seconds = time.perf_counter() - started
-    plan_out.write_text(json.dumps(plan.to_json()))
+    with plan_out.open("w") as out:
+        json.dump(plan.to_json(), out)  # as plinth preview --out writes it: streamed
     return {"resources": len(plan.resources), "seconds": seconds, "peak_mib": peak_rss_mib()}
 
 
@@ -201,7 +202,8 @@ def child_raw(plan_file: Path, stack: str) -> dict:
                     kwargs.pop("api_version", None), kwargs.pop("kind", None)
                 if "resource_name" in kwargs:
                     kwargs["resource_name_"] = kwargs.pop("resource_name")
-                res = typed(cls, name, opts, kwargs, [created[d] for d in state.get("dependencies", []) if d in created])
+                waits = [created[d] for d in state.get("dependencies", []) if d in created]
+                res = typed(cls, name, opts, kwargs, waits)
             elif state["custom"]:
                 res = pulumi.CustomResource(state["type"], name, inputs, opts)
             else:
