@@ -11,6 +11,7 @@ is the component's name and the role says what the object is to that component.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from typing import Any, Mapping
@@ -51,6 +52,7 @@ def _group_version(api_version: str) -> tuple[str, str]:
     return group, version
 
 
+@functools.lru_cache(maxsize=None)  # a handful of kinds, looked up for every manifest
 def typed_class(api_version: str, kind: str) -> type[pulumi.CustomResource] | None:
     """The Kubernetes SDK's class for a built-in kind (``apps/v1`` Deployment), or None for custom resources."""
     group, version = _group_version(api_version)

@@ -22,6 +22,7 @@ The recorded plan renders to the same JSON shape as ``pulumi preview --json`` (s
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -42,8 +43,10 @@ import pulumi
 import pulumi.runtime
 from google.protobuf import json_format
 from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import resource as _resource
 from pulumi.runtime import settings as _settings
-from pulumi.runtime.proto import engine_pb2
+from pulumi.runtime import stack as _stack
+from pulumi.runtime.proto import engine_pb2, source_pb2
 from pulumi.runtime.stack import run_in_stack
 
 from scripts import pulumi_json as pj
@@ -418,6 +421,94 @@ def _scrubbed_env() -> Iterator[None]:
         os.environ.update(saved)
 
 
+async def _wait_for_rpcs(await_all_outstanding_tasks: bool = True) -> None:
+    """The SDK's ``wait_for_rpcs`` (``pulumi.runtime.stack``) with one wait per wave of outputs.
+
+    The SDK waits for the first of all tracked outputs to finish and then starts over, so every
+    completion re-subscribes to every output still pending (quadratic in the number of Outputs: at
+    1,000 tenants that is most of the preview). Here each wave of outputs is awaited together; an
+    output that fails still ends the wait at once (``FIRST_EXCEPTION``) and is raised as in the SDK;
+    outputs created meanwhile are the next wave. What is registered, and in which order, is unchanged.
+    """
+    rpc_manager = _settings._get_rpc_manager()
+    outputs = _settings.SETTINGS
+    while True:
+        while rpc_manager.rpcs:
+            await asyncio.sleep(0)
+            try:
+                await rpc_manager.rpcs.pop()
+            except Exception as exn:
+                if rpc_manager.unhandled_exception is not None:
+                    raise exn from rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+                raise
+        if rpc_manager.unhandled_exception is not None:
+            raise rpc_manager.unhandled_exception.with_traceback(rpc_manager.exception_traceback)
+        while await_all_outstanding_tasks:
+            with outputs.lock:
+                if not outputs.outputs:
+                    break
+                pending = list(outputs.outputs)
+                outputs.outputs.clear()
+            done, not_done = await asyncio.wait(pending, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                await task
+            if not_done:
+                with outputs.lock:
+                    outputs.outputs.update(not_done)
+        if not rpc_manager.rpcs:
+            break
+
+
+@functools.lru_cache(maxsize=None)
+def _file_uri(filename: str) -> str | None:
+    try:
+        return Path(filename).as_uri()
+    except ValueError:  # "<string>", "<frozen ...>": no position, as in the SDK
+        return None
+
+
+def _stack_trace() -> source_pb2.StackTrace:
+    """The SDK's ``_get_stack_trace`` (``pulumi.runtime.resource``), the same frames, without its overheads.
+
+    The SDK builds a ``traceback.StackSummary`` of the whole stack for every resource, which reads and
+    stats each frame's source file (linecache), and converts every file name to a URI again. Only file
+    names and line numbers end up in the request, so they are read from the frames, and each file's URI
+    is computed once.
+    """
+    frames = []
+    frame: Any = sys._getframe()
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    frames.reverse()  # outermost first, as traceback.extract_stack lists them
+    # The concrete resource's constructor is the third __init__ from the top (Resource, Custom/Component).
+    inits, i = 0, 0
+    for i in range(len(frames) - 1, -1, -1):
+        if frames[i].f_code.co_name == "__init__":
+            inits += 1
+            if inits == 3:
+                break
+    if i < 1:
+        return source_pb2.StackTrace()
+    out = []
+    for frame in reversed(frames[:i]):
+        uri = _file_uri(frame.f_code.co_filename) if frame.f_code.co_filename and frame.f_lineno is not None else None
+        position = source_pb2.SourcePosition(uri=uri, line=frame.f_lineno) if uri is not None else None
+        out.append(source_pb2.StackFrame(pc=position))
+    return source_pb2.StackTrace(frames=out)
+
+
+@contextmanager
+def _driving_the_sdk() -> Iterator[None]:
+    """How the offline engine drives the SDK differently from the language host (see each function)."""
+    saved = _stack.wait_for_rpcs, _resource._get_stack_trace
+    _stack.wait_for_rpcs, _resource._get_stack_trace = _wait_for_rpcs, _stack_trace
+    try:
+        yield
+    finally:
+        _stack.wait_for_rpcs, _resource._get_stack_trace = saved
+
+
 def _default_provider_version(package: str) -> str:
     dist = _PROVIDER_DISTRIBUTIONS.get(package, f"pulumi_{package.replace('-', '_')}")
     try:
@@ -499,7 +590,7 @@ def run(
     monitor = RecordingMonitor(mocks, on_register)
     engine = RecordingEngine()
     started = time.perf_counter()
-    with _scrubbed_env():
+    with _scrubbed_env(), _driving_the_sdk():
         loop = asyncio.new_event_loop()
         # When the program fails, the SDK's outstanding registrations are abandoned and asyncio
         # would log each one ("Task was destroyed but it is pending"). The failure itself is
@@ -762,4 +853,5 @@ def _child_main() -> None:
         message = err.message if isinstance(err, EngineError) else f"the program failed: {type(err).__name__}: {err}"
         outcome = {"error": {"kind": kind, "message": message, "traceback": traceback.format_exc()}}
     progress.close()
-    Path(request["result"]).write_text(json.dumps(outcome))
+    with open(request["result"], "w", encoding="utf-8") as out:
+        json.dump(outcome, out)  # streamed: the plan is not held a second time as one string

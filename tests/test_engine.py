@@ -125,6 +125,56 @@ def test_program_errors_propagate_and_warnings_become_diagnostics():
         engine.run(failing)
 
 
+def test_a_failing_output_fails_the_run_and_the_sdk_is_left_as_it_was():
+    from pulumi.runtime import stack
+
+    sdk_wait = stack.wait_for_rpcs
+
+    def boom(_):
+        raise ValueError("apply failed on purpose")
+
+    def program():
+        aws.kms.Key("k").arn.apply(boom)
+
+    with pytest.raises(ValueError, match="apply failed on purpose"):
+        engine.run(program, preview=False)
+    assert stack.wait_for_rpcs is sdk_wait, "the engine's own wait must not outlive its run"
+
+
+def test_outputs_created_while_waiting_are_waited_for():
+    """Each wave of outputs may create the next (an apply registering a resource): all of them finish."""
+
+    def chain(depth):
+        def register(_):
+            if depth:
+                chain(depth - 1)
+
+        bucket = aws.s3.Bucket(f"b{depth}")
+        bucket.id.apply(register)
+
+    plan = engine.run(lambda: chain(30), preview=False)
+    assert {r.name for r in plan.of_type("aws:s3/bucket:Bucket")} == {f"b{i}" for i in range(31)}, (
+        "every bucket registered from an apply of the one before must be in the plan"
+    )
+
+
+def test_the_engines_stack_traces_are_the_sdks(monkeypatch):
+    """The engine's cheaper stack trace must put the same frames and positions in every request."""
+    from pulumi.runtime import resource
+
+    engine_trace, sdk_trace, compared = engine._stack_trace, resource._get_stack_trace, []
+
+    def both():
+        ours, theirs = engine_trace(), sdk_trace()
+        compared.append(len(theirs.frames))
+        assert ours == theirs, "the engine's stack trace differs from the SDK's"
+        return theirs
+
+    monkeypatch.setattr(engine, "_stack_trace", both)
+    engine.run(lambda: Box("b"))
+    assert len(compared) == 5 and all(compared), "the stack and each of Box's 4 resources were compared, with frames"
+
+
 def test_data_sources_are_refused_offline():
     def program():
         aws.get_caller_identity()

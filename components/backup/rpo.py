@@ -22,6 +22,7 @@ reach, for one or several schedules together.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -523,6 +524,7 @@ def _every_times(schedule: Every, start: datetime, end: datetime) -> Iterator[da
         moment += period
 
 
+@functools.lru_cache(maxsize=1024)  # pure; tenants of a tier share their schedules
 def max_gap_minutes(schedule: Schedule, days: int = HORIZON_DAYS) -> int | None:
     """The longest time between two consecutive runs (None when it runs less than twice in the horizon).
 
@@ -550,6 +552,7 @@ def max_gap_minutes(schedule: Schedule, days: int = HORIZON_DAYS) -> int | None:
     return worst if matching >= 2 else None
 
 
+@functools.lru_cache(maxsize=1024)
 def min_gap_minutes(schedule: Schedule, days: int = HORIZON_DAYS) -> int | None:
     """The shortest time between two consecutive runs (None when it runs less than twice)."""
     if isinstance(schedule, Every):
@@ -607,7 +610,11 @@ def worst_age(sources: Sequence[Source], *, continuous_lag: int | None = None) -
     if continuous_lag is not None:
         detail = f"continuous backup, restorable to within {format_minutes(continuous_lag)}"
         return WorstCase(continuous_lag, detail, True)
-    sources = list(sources)
+    return _worst_age(tuple(sources))
+
+
+@functools.lru_cache(maxsize=1024)  # pure: every tenant of a tier and cloud asks the same question
+def _worst_age(sources: tuple[Source, ...]) -> WorstCase:
     if not sources:
         return WorstCase(None, "no backup reaches this scope")
     if len(sources) == 1:
